@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from .model import Topology
+from .model import GatewayRoute, Topology
 
 WorkloadKind = Literal["color", "gateway"]
 
@@ -60,6 +60,15 @@ class CallEdge:
     @property
     def access(self) -> Access:
         return Access(self.caller, self.callee, self.port)
+
+
+@dataclass(frozen=True, order=True)
+class PublicEntry:
+    """The internet reaches `gateway`'s tasks through the network load balancer on `port`."""
+
+    gateway: Workload
+    protocol: str
+    port: int
 
 
 class MeshGraph:
@@ -126,6 +135,26 @@ class MeshGraph:
     def workloads(self) -> tuple[Workload, ...]:
         colors = tuple(Workload("color", name) for name in self.topology.colors)
         return colors + ((self.gateway,) if self.gateway else ())
+
+    @cached_property
+    def public_entry(self) -> PublicEntry | None:
+        gateway = self.topology.gateway
+        return PublicEntry(self.gateway, gateway.protocol, gateway.port) if gateway else None
+
+    @cached_property
+    def exposed_services(self) -> tuple[str, ...]:
+        """Virtual services a gateway route forwards internet traffic to, sorted."""
+        return tuple(sorted({edge.service for edge in self.edges if edge.caller == self.gateway}))
+
+    @cached_property
+    def gateway_routes_by_precedence(self) -> tuple[tuple[str, GatewayRoute, int], ...]:
+        """(name, route, priority), longest prefix first: an explicit priority is kept, others get their rank."""
+        gateway = self.topology.gateway
+        if not gateway:
+            return ()
+        ordered = sorted(gateway.routes.items(), key=lambda item: (-len(item[1].match.prefix or ""), item[0]))
+        return tuple((name, route, rank if route.priority is None else route.priority)
+                     for rank, (name, route) in enumerate(ordered))
 
     @cached_property
     def unreachable_colors(self) -> tuple[str, ...]:

@@ -1,0 +1,72 @@
+"""Who may open connections to whom: the caller → callee matrix, the internet and the gateway included.
+
+Rows are callers (the internet, the gateway, every color), columns are callees (the gateway and every
+color); a cell lists the listener a caller reaches and the virtual services it goes through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mesh_components.topology.graph import MeshGraph
+
+from .markdown import table
+
+INTERNET = "internet (NLB)"
+NO_ACCESS = "·"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """`caller` can open connections to `callee` on `protocol:port`, addressing it through `via`."""
+
+    caller: str
+    callee: str
+    protocol: str
+    port: int
+    via: tuple[str, ...]
+
+    def __str__(self) -> str:
+        listener = f"{self.protocol}:{self.port}"
+        indirect = [name for name in self.via if name != self.callee]
+        return f"{listener} via {', '.join(indirect)}" if indirect else listener
+
+
+@dataclass(frozen=True)
+class AccessMatrix:
+    callers: tuple[str, ...]
+    callees: tuple[str, ...]
+    reaches: tuple[Reach, ...]
+    unreachable: tuple[str, ...]
+
+    def cell(self, caller: str, callee: str) -> str:
+        found = [str(reach) for reach in self.reaches if reach.caller == caller and reach.callee == callee]
+        return "; ".join(found) or NO_ACCESS
+
+
+def access_matrix(graph: MeshGraph) -> AccessMatrix:
+    colors = tuple(graph.topology.colors)
+    reaches: list[Reach] = []
+    gateway_names: tuple[str, ...] = ()
+    if graph.public_entry:
+        entry = graph.public_entry
+        gateway_names = (str(entry.gateway),)
+        reaches.append(Reach(INTERNET, str(entry.gateway), entry.protocol, entry.port, ("NLB",)))
+    for access in graph.access:
+        via = tuple(sorted({edge.service for edge in graph.edges if edge.access == access}))
+        protocol = graph.services[access.target].protocol
+        reaches.append(Reach(str(access.source), access.target, protocol, access.port, via))
+    callers = ((INTERNET,) if gateway_names else ()) + gateway_names + colors
+    return AccessMatrix(callers, gateway_names + colors, tuple(reaches), graph.unreachable_colors)
+
+
+def render_access_markdown(matrix: AccessMatrix) -> str:
+    header = ["caller ↓ / callee →", *matrix.callees]
+    rows = [[caller, *(matrix.cell(caller, callee) for callee in matrix.callees)] for caller in matrix.callers]
+    lines = table(header, rows)
+    lines.append("")
+    lines.append(f"`{NO_ACCESS}` = no access. Cells show the callee's listener and, when the caller addresses it "
+                 "through another virtual service (a router), that service.")
+    if matrix.unreachable:
+        lines.append(f"No caller can reach: {', '.join(matrix.unreachable)}.")
+    return "\n".join(lines) + "\n"
