@@ -1,0 +1,5 @@
+"""Entry point `pulumi up` runs; everything lives in the mesh_components package."""
+
+from mesh_components.program import main
+
+main()

@@ -1,0 +1,86 @@
+"""The App Mesh itself: mesh, virtual nodes and services, routers and routes, gateway and its routes."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..topology.graph import MeshGraph
+from .component import MeshComponent
+from .virtual_gateway import gateway_route_spec, virtual_gateway_spec
+from .virtual_node import virtual_node_spec
+from .virtual_router import route_spec, virtual_router_spec
+
+
+class AppMesh(MeshComponent):
+    TYPE_NAME = "AppMesh"
+
+    def __init__(self, name: str, graph: MeshGraph, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__(name, opts)
+        topology = graph.topology
+        self.mesh = aws.appmesh.Mesh(
+            f"{name}-mesh", name=topology.mesh.name,
+            spec=aws.appmesh.MeshSpecArgs(egress_filter=aws.appmesh.MeshSpecEgressFilterArgs(
+                type=topology.mesh.egress_filter)),
+            opts=self.named_child())
+        self.mesh_name = self.mesh.name
+        self.virtual_nodes = {color: self._virtual_node(name, graph, color) for color in topology.colors}
+        self.virtual_routers = {router: self._virtual_router(name, graph, router) for router in topology.routers}
+        self.virtual_services = {
+            **{color: self._virtual_service(name, graph, color, virtual_node_name=node.name)
+               for color, node in self.virtual_nodes.items()},
+            **{router: self._virtual_service(name, graph, router, virtual_router_name=vr.name)
+               for router, vr in self.virtual_routers.items()},
+        }
+        self.virtual_gateway = self._virtual_gateway(name, graph) if topology.gateway else None
+        self.register_outputs({
+            "meshName": self.mesh.name,
+            "meshArn": self.mesh.arn,
+            "virtualServices": {service: vs.name for service, vs in self.virtual_services.items()},
+        })
+
+    def _virtual_node(self, name: str, graph: MeshGraph, color: str) -> aws.appmesh.VirtualNode:
+        return aws.appmesh.VirtualNode(f"{name}-{color}-node", name=color, mesh_name=self.mesh_name,
+                                       spec=virtual_node_spec(graph, color), opts=self.named_child())
+
+    def _virtual_router(self, name: str, graph: MeshGraph, router_name: str) -> aws.appmesh.VirtualRouter:
+        router = graph.topology.routers[router_name]
+        virtual_router = aws.appmesh.VirtualRouter(
+            f"{name}-{router_name}-router", name=router_name, mesh_name=self.mesh_name,
+            spec=virtual_router_spec(router), opts=self.named_child())
+        node_names = {color: node.name for color, node in self.virtual_nodes.items()}
+        for route_name, route in router.routes.items():
+            aws.appmesh.Route(f"{name}-{router_name}-{route_name}-route", name=route_name, mesh_name=self.mesh_name,
+                              virtual_router_name=virtual_router.name,
+                              spec=route_spec(router, route, node_names), opts=self.named_child())
+        return virtual_router
+
+    def _virtual_service(self, name: str, graph: MeshGraph, service: str,
+                         virtual_node_name: pulumi.Input[str] | None = None,
+                         virtual_router_name: pulumi.Input[str] | None = None) -> aws.appmesh.VirtualService:
+        specs = aws.appmesh
+        provider = (specs.VirtualServiceSpecProviderArgs(
+                        virtual_node=specs.VirtualServiceSpecProviderVirtualNodeArgs(virtual_node_name=virtual_node_name))
+                    if virtual_node_name is not None else
+                    specs.VirtualServiceSpecProviderArgs(
+                        virtual_router=specs.VirtualServiceSpecProviderVirtualRouterArgs(
+                            virtual_router_name=virtual_router_name)))
+        return aws.appmesh.VirtualService(f"{name}-{service}-service", name=graph.services[service].dns_name,
+                                          mesh_name=self.mesh_name,
+                                          spec=specs.VirtualServiceSpecArgs(provider=provider),
+                                          opts=self.named_child())
+
+    def _virtual_gateway(self, name: str, graph: MeshGraph) -> aws.appmesh.VirtualGateway:
+        gateway = graph.topology.gateway
+        virtual_gateway = aws.appmesh.VirtualGateway(
+            f"{name}-{gateway.name}-gateway", name=gateway.name, mesh_name=self.mesh_name,
+            spec=virtual_gateway_spec(gateway), opts=self.named_child())
+        for route_name, route, priority in graph.gateway_routes_by_precedence:
+            aws.appmesh.GatewayRoute(
+                f"{name}-{gateway.name}-{route_name}-gateway-route", name=route_name, mesh_name=self.mesh_name,
+                virtual_gateway_name=virtual_gateway.name,
+                spec=gateway_route_spec(gateway, route, priority, self.virtual_services[route.target].name),
+                opts=self.named_child())
+        return virtual_gateway

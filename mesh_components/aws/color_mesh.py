@@ -1,0 +1,90 @@
+"""The whole mesh as one component: it composes the others in the order data flows between them."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..stack_settings import StackSettings
+from ..topology import naming
+from ..topology.graph import MeshGraph, Workload
+from .app_mesh import AppMesh
+from .component import MeshComponent
+from .ecs_cluster import EcsCluster
+from .ecs_service import EcsWorkload, LoadBalancerTarget, WorkloadSpec
+from .envoy import ENVOY_CONTAINER
+from .load_balancer import LoadBalancer
+from .network import Network
+from .security_groups import SecurityGroups
+from .service_discovery import ServiceDiscovery
+from .task_definition import TaskLogging, color_containers, gateway_containers, proxy_configuration
+
+
+class ColorMesh(MeshComponent):
+    TYPE_NAME = "ColorMesh"
+
+    def __init__(self, name: str, graph: MeshGraph, settings: StackSettings, stack: str,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__(name, opts)
+        self.graph, self.settings, self.stack = graph, settings, stack
+        self.network = Network(f"{name}-network", settings, opts=self.child())
+        self.app_mesh = AppMesh(f"{name}-app-mesh", graph, opts=self.child())
+        self.discovery = ServiceDiscovery(f"{name}-discovery", graph, self.network.vpc_id, opts=self.child())
+        self.security_groups = SecurityGroups(f"{name}-security-groups", graph, self.network.vpc_id,
+                                              settings.public_cidrs, opts=self.child())
+        self.ecs = EcsCluster(f"{name}-ecs", graph.topology.mesh.name, stack, settings.container_insights,
+                              settings.log_retention_days, opts=self.child())
+        self.logging = pulumi.Output.all(self.ecs.log_group.name, aws.get_region_output().region).apply(
+            lambda values: TaskLogging(*values))
+        self.colors = {color: self._color_workload(name, color) for color in graph.topology.colors}
+        self.load_balancer = self._load_balancer(name) if graph.gateway else None
+        self.gateway = self._gateway_workload(name) if graph.gateway else None
+        self.gateway_url = self.load_balancer.url if self.load_balancer else None
+        self.register_outputs({"gatewayUrl": self.gateway_url, "meshArn": self.app_mesh.mesh.arn})
+
+    def _color_workload(self, name: str, color_name: str) -> EcsWorkload:
+        color = self.graph.topology.colors[color_name]
+        node_arn = self.app_mesh.virtual_nodes[color_name].arn
+        containers = pulumi.Output.all(node_arn, self.logging).apply(
+            lambda values: color_containers(color_name, color, self.settings.envoy_image, *values))
+        spec = WorkloadSpec(
+            service_name=color_name, family=self._physical_name(naming.task_family, color_name),
+            role_name=self._physical_name(naming.task_role_name, color_name), mesh_resource_arn=node_arn,
+            cpu=color.cpu, memory=color.memory, desired_count=self.settings.task_count(color.count),
+            containers=containers, proxy=proxy_configuration((color.port,)),
+            security_group_id=self.security_groups.for_workload(Workload("color", color_name)).id,
+            registry_arn=self.discovery.services[color_name].arn)
+        return self._workload(f"{name}-{color_name}", spec)
+
+    def _load_balancer(self, name: str) -> LoadBalancer:
+        mesh, gateway = self.graph.topology.mesh.name, self.graph.topology.gateway
+        return LoadBalancer(
+            f"{name}-load-balancer", load_balancer_name=naming.load_balancer_name(mesh, self.stack),
+            target_group_name=naming.target_group_name(mesh, self.stack, gateway.name), port=gateway.port,
+            vpc_id=self.network.vpc_id, subnet_ids=self.network.public_subnet_ids,
+            security_group_id=self.security_groups.load_balancer.id,
+            deletion_protection=self.settings.deletion_protection, opts=self.child())
+
+    def _gateway_workload(self, name: str) -> EcsWorkload:
+        gateway = self.graph.topology.gateway
+        gateway_arn = self.app_mesh.virtual_gateway.arn
+        containers = pulumi.Output.all(gateway_arn, self.logging).apply(
+            lambda values: gateway_containers(gateway, self.settings.envoy_image, *values))
+        spec = WorkloadSpec(
+            service_name=gateway.name, family=self._physical_name(naming.task_family, gateway.name),
+            role_name=self._physical_name(naming.task_role_name, gateway.name), mesh_resource_arn=gateway_arn,
+            cpu=gateway.cpu, memory=gateway.memory, desired_count=self.settings.task_count(gateway.count),
+            containers=containers, proxy=None,
+            security_group_id=self.security_groups.for_workload(self.graph.gateway).id,
+            load_balancer=LoadBalancerTarget(self.load_balancer.target_group.arn, ENVOY_CONTAINER, gateway.port),
+            wait_for=(self.load_balancer.listener,))
+        return self._workload(f"{name}-{gateway.name}-gateway", spec)
+
+    def _workload(self, name: str, spec: WorkloadSpec) -> EcsWorkload:
+        return EcsWorkload(name, spec, self.ecs.cluster.arn, self.ecs.execution_role.arn,
+                           self.network.private_subnet_ids, opts=self.child())
+
+    def _physical_name(self, derive, workload: str) -> str:
+        return derive(self.graph.topology.mesh.name, self.stack, workload)

@@ -1,0 +1,79 @@
+"""The Envoy proxy in a task: its container definition and the ECS proxy configuration.
+
+Pure functions over plain values (ARNs already resolved), so the exact values are unit-tested.
+"""
+
+from __future__ import annotations
+
+ENVOY_CONTAINER = "envoy"
+ENVOY_UID = "1337"
+ENVOY_ADMIN_PORT = 9901
+PROXY_INGRESS_PORT = 15000
+PROXY_EGRESS_PORT = 15001
+NOFILE_LIMIT = 15000
+# Task metadata endpoint and instance metadata: reached directly, not through Envoy.
+METADATA_ADDRESSES = ("169.254.170.2", "169.254.169.254")
+SIDECAR_START_PERIOD = 10
+GATEWAY_START_PERIOD = 60
+
+
+def log_configuration(log_group: str, region: str, stream_prefix: str) -> dict:
+    return {
+        "logDriver": "awslogs",
+        "options": {
+            "awslogs-group": log_group,
+            "awslogs-region": region,
+            "awslogs-stream-prefix": stream_prefix,
+        },
+    }
+
+
+def envoy_container(*, image: str, resource_arn: str, logs: dict, as_sidecar: bool,
+                    port_mappings: tuple[int, ...] = ()) -> dict:
+    """Envoy as a sidecar (runs as the UID the proxy ignores) or as the gateway's only container."""
+    container = {
+        "name": ENVOY_CONTAINER,
+        "image": image,
+        "essential": True,
+        "environment": [
+            {"name": "APPMESH_RESOURCE_ARN", "value": resource_arn},
+            {"name": "ENABLE_ENVOY_STATS_TAGS", "value": "1"},
+        ],
+        "healthCheck": {
+            "command": ["CMD-SHELL", f"curl -s http://localhost:{ENVOY_ADMIN_PORT}/server_info | grep state | grep -q LIVE"],
+            "interval": 5,
+            "timeout": 2,
+            "retries": 3,
+            "startPeriod": SIDECAR_START_PERIOD if as_sidecar else GATEWAY_START_PERIOD,
+        },
+        "ulimits": [{"name": "nofile", "softLimit": NOFILE_LIMIT, "hardLimit": NOFILE_LIMIT}],
+        "portMappings": [{"containerPort": port, "protocol": "tcp"} for port in port_mappings],
+        "logConfiguration": logs,
+    }
+    if as_sidecar:
+        container["user"] = ENVOY_UID
+    return container
+
+
+def app_container(*, name: str, image: str, port: int, environment: dict[str, str], logs: dict) -> dict:
+    """The service's own container; it starts only once its Envoy is healthy."""
+    return {
+        "name": name,
+        "image": image,
+        "essential": True,
+        "portMappings": [{"containerPort": port, "protocol": "tcp"}],
+        "environment": [{"name": key, "value": value} for key, value in sorted(environment.items())],
+        "dependsOn": [{"containerName": ENVOY_CONTAINER, "condition": "HEALTHY"}],
+        "logConfiguration": logs,
+    }
+
+
+def proxy_properties(app_ports: tuple[int, ...]) -> dict[str, str]:
+    """ECS APPMESH proxy configuration: redirect the app's traffic through Envoy, except Envoy's own."""
+    return {
+        "IgnoredUID": ENVOY_UID,
+        "ProxyIngressPort": str(PROXY_INGRESS_PORT),
+        "ProxyEgressPort": str(PROXY_EGRESS_PORT),
+        "AppPorts": ",".join(str(port) for port in app_ports),
+        "EgressIgnoredIPs": ",".join(METADATA_ADDRESSES),
+    }

@@ -1,0 +1,80 @@
+"""IAM roles: one execution role for the cluster, one task role per workload.
+
+Each task role may do one thing: fetch Envoy configuration for its own virtual node or gateway
+(`appmesh:StreamAggregatedResources` on that one ARN). The AWS-managed AWSAppMeshEnvoyAccess policy
+grants the same on `*`, letting any task impersonate any node, so it is never used.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from .component import MeshComponent
+
+ECS_TASKS_TRUST = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+})
+IMAGE_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"]
+
+
+def policy_document(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(actions: list[str], resources: list[str], sid: str) -> dict:
+    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+
+
+def execution_policy(log_group_arn: str, region: str, account: str) -> str:
+    return json.dumps(policy_document(
+        # GetAuthorizationToken has no resource-level permissions: AWS only accepts "*" for it.
+        allow(["ecr:GetAuthorizationToken"], ["*"], "EcrLogin"),
+        allow(IMAGE_PULL_ACTIONS, [f"arn:aws:ecr:{region}:{account}:repository/*"], "PullImages"),
+        allow(["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log_group_arn}:log-stream:*"], "WriteLogs"),
+    ))
+
+
+def envoy_policy(resource_arn: str) -> str:
+    return json.dumps(policy_document(allow(["appmesh:StreamAggregatedResources"], [resource_arn], "EnvoyConfig")))
+
+
+class ExecutionRole(MeshComponent):
+    """Lets ECS pull images and write the tasks' logs to the mesh's log group, nothing more."""
+
+    TYPE_NAME = "ExecutionRole"
+
+    def __init__(self, name: str, role_name: str, log_group_arn: pulumi.Input[str],
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__(name, opts)
+        region = aws.get_region_output().region
+        account = aws.get_caller_identity_output().account_id
+        self.role = aws.iam.Role(f"{name}-role", name=role_name, assume_role_policy=ECS_TASKS_TRUST,
+                                 opts=self.named_child())
+        aws.iam.RolePolicy(f"{name}-policy", role=self.role.id,
+                           policy=pulumi.Output.all(log_group_arn, region, account).apply(
+                               lambda args: execution_policy(*args)),
+                           opts=self.child())
+        self.arn = self.role.arn
+        self.register_outputs({"arn": self.arn})
+
+
+class TaskRole(MeshComponent):
+    """The identity of one workload's tasks; its Envoy may read only its own mesh resource."""
+
+    TYPE_NAME = "TaskRole"
+
+    def __init__(self, name: str, role_name: str, mesh_resource_arn: pulumi.Input[str],
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__(name, opts)
+        self.role = aws.iam.Role(f"{name}-role", name=role_name, assume_role_policy=ECS_TASKS_TRUST,
+                                 opts=self.named_child())
+        aws.iam.RolePolicy(f"{name}-envoy", role=self.role.id,
+                           policy=pulumi.Output.from_input(mesh_resource_arn).apply(envoy_policy),
+                           opts=self.child())
+        self.arn = self.role.arn
+        self.register_outputs({"arn": self.arn})

@@ -1,0 +1,85 @@
+"""The VPC the mesh runs in: an existing one from stack config, or a new two-AZ VPC."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..stack_settings import ExistingNetwork, StackSettings
+from .component import MeshComponent
+
+ZONE_COUNT = 2
+
+
+class Network(MeshComponent):
+    TYPE_NAME = "Network"
+
+    vpc_id: pulumi.Output[str]
+    public_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids: pulumi.Output[list[str]]
+
+    def __init__(self, name: str, settings: StackSettings, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__(name, opts)
+        if settings.network:
+            self._use_existing(settings.network)
+        else:
+            self._create(name, settings.vpc_cidr)
+        self.register_outputs({
+            "vpcId": self.vpc_id,
+            "publicSubnetIds": self.public_subnet_ids,
+            "privateSubnetIds": self.private_subnet_ids,
+        })
+
+    def _use_existing(self, network: ExistingNetwork) -> None:
+        vpc = aws.ec2.get_vpc(id=network.vpc_id)
+        if not (vpc.enable_dns_support and vpc.enable_dns_hostnames):
+            raise pulumi.RunError(
+                f"VPC {network.vpc_id} needs DNS support and DNS hostnames enabled: "
+                "the Cloud Map private namespace cannot resolve service names without both")
+        self.vpc_id = pulumi.Output.from_input(network.vpc_id)
+        self.public_subnet_ids = pulumi.Output.from_input(list(network.public_subnet_ids))
+        self.private_subnet_ids = pulumi.Output.from_input(list(network.private_subnet_ids))
+
+    def _create(self, name: str, cidr: str) -> None:
+        zones = aws.get_availability_zones(state="available").names[:ZONE_COUNT]
+        public_blocks, private_blocks = _subnet_blocks(cidr, len(zones))
+        vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=cidr, enable_dns_support=True, enable_dns_hostnames=True,
+                          tags={"Name": name}, opts=self.child())
+        gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, opts=self.child())
+        public = [self._subnet(f"{name}-public-{i}", vpc, block, zone)
+                  for i, (block, zone) in enumerate(zip(public_blocks, zones))]
+        private = [self._subnet(f"{name}-private-{i}", vpc, block, zone)
+                   for i, (block, zone) in enumerate(zip(private_blocks, zones))]
+        nat_address = aws.ec2.Eip(f"{name}-nat", domain="vpc", opts=self.child())
+        # One NAT gateway: tasks only need it to pull images; a zone outage delays pulls, not traffic.
+        nat = aws.ec2.NatGateway(f"{name}-nat", allocation_id=nat_address.id, subnet_id=public[0].id,
+                                 opts=self.child(depends_on=[gateway]))
+        self._route_all(f"{name}-public", vpc, public, gateway_id=gateway.id)
+        self._route_all(f"{name}-private", vpc, private, nat_gateway_id=nat.id)
+        self.vpc_id = vpc.id
+        self.public_subnet_ids = pulumi.Output.all(*[subnet.id for subnet in public])
+        self.private_subnet_ids = pulumi.Output.all(*[subnet.id for subnet in private])
+
+    def _subnet(self, name: str, vpc: aws.ec2.Vpc, block: str, zone: str) -> aws.ec2.Subnet:
+        return aws.ec2.Subnet(name, vpc_id=vpc.id, cidr_block=block, availability_zone=zone,
+                              map_public_ip_on_launch=False, tags={"Name": name}, opts=self.child())
+
+    def _route_all(self, name: str, vpc: aws.ec2.Vpc, subnets: list[aws.ec2.Subnet], **target) -> None:
+        table = aws.ec2.RouteTable(name, vpc_id=vpc.id,
+                                   routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", **target)],
+                                   opts=self.child())
+        for index, subnet in enumerate(subnets):
+            aws.ec2.RouteTableAssociation(f"{name}-{index}", route_table_id=table.id, subnet_id=subnet.id,
+                                          opts=self.child())
+
+
+def _subnet_blocks(cidr: str, zones: int) -> tuple[list[str], list[str]]:
+    """Public subnets from the start of the block, private ones from its second half."""
+    network = ipaddress.ip_network(cidr)
+    halves = list(network.subnets(prefixlen_diff=1))
+    public = [str(block) for block in list(halves[0].subnets(new_prefix=network.prefixlen + 4))[:zones]]
+    private = [str(block) for block in list(halves[1].subnets(new_prefix=network.prefixlen + 2))[:zones]]
+    return public, private

@@ -1,0 +1,107 @@
+"""Security groups and every rule in them, derived from the mesh graph and nothing else.
+
+One group per workload (each color, the gateway) and one for the load balancer. Each access the
+graph allows becomes an ingress rule on the callee's group and an egress rule on the caller's
+group: TCP, on the callee's listener port only. Workloads may also reach AWS endpoints and image
+registries on 443. Rules are separate resources (never inline blocks), so one style judges them all.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from ..topology.graph import MeshGraph, Workload
+from .component import MeshComponent
+
+LOAD_BALANCER_GROUP = "load-balancer"
+HTTPS_PORT = 443
+ANYWHERE_IPV4 = "0.0.0.0/0"
+
+
+def group_key(workload: Workload) -> str:
+    """Colors and the gateway live in different name spaces; their group keys must not clash."""
+    return f"{workload.kind}-{workload.name}"
+
+
+@dataclass(frozen=True, order=True)
+class RuleSpec:
+    """One TCP rule on one port: `group` lets traffic in from / out to `peer_group` or `cidr`."""
+
+    group: str
+    direction: Literal["ingress", "egress"]
+    port: int
+    peer_group: Optional[str] = None
+    cidr: Optional[str] = None
+
+    @property
+    def resource_name(self) -> str:
+        peer = self.peer_group or re.sub(r"[^0-9a-f]+", "-", self.cidr or "")
+        return f"{self.group}-{self.direction}-{peer}-{self.port}"
+
+    @property
+    def description(self) -> str:
+        peer = self.peer_group or self.cidr
+        return f"{'from' if self.direction == 'ingress' else 'to'} {peer} on tcp/{self.port}"
+
+
+def rule_specs(graph: MeshGraph, public_cidrs: list[str]) -> list[RuleSpec]:
+    """Every rule the mesh needs, sorted; no two alike."""
+    rules: set[RuleSpec] = set()
+    for access in graph.access:
+        source, target = group_key(access.source), group_key(Workload("color", access.target))
+        rules.add(RuleSpec(target, "ingress", access.port, peer_group=source))
+        rules.add(RuleSpec(source, "egress", access.port, peer_group=target))
+    for workload in graph.workloads:
+        rules.add(RuleSpec(group_key(workload), "egress", HTTPS_PORT, cidr=ANYWHERE_IPV4))
+    if graph.gateway:
+        gateway, port = group_key(graph.gateway), graph.topology.gateway.port
+        rules.add(RuleSpec(gateway, "ingress", port, peer_group=LOAD_BALANCER_GROUP))
+        rules.add(RuleSpec(LOAD_BALANCER_GROUP, "egress", port, peer_group=gateway))
+        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", port, cidr=cidr) for cidr in public_cidrs)
+    return sorted(rules)
+
+
+class SecurityGroups(MeshComponent):
+    TYPE_NAME = "SecurityGroups"
+
+    def __init__(self, name: str, graph: MeshGraph, vpc_id: pulumi.Input[str], public_cidrs: list[str],
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__(name, opts)
+        keys = [group_key(workload) for workload in graph.workloads]
+        if graph.gateway:
+            keys.append(LOAD_BALANCER_GROUP)
+        self.groups = {key: aws.ec2.SecurityGroup(f"{name}-{key}", vpc_id=vpc_id,
+                                                  description=f"color-mesh {graph.topology.mesh.name} {key}",
+                                                  tags={"Name": f"{graph.topology.mesh.name}-{key}"},
+                                                  opts=self.child())
+                       for key in keys}
+        for rule in rule_specs(graph, public_cidrs):
+            self._rule(name, rule)
+        self.register_outputs({key: group.id for key, group in self.groups.items()})
+
+    def for_workload(self, workload: Workload) -> aws.ec2.SecurityGroup:
+        return self.groups[group_key(workload)]
+
+    @property
+    def load_balancer(self) -> aws.ec2.SecurityGroup:
+        return self.groups[LOAD_BALANCER_GROUP]
+
+    def _rule(self, name: str, rule: RuleSpec) -> None:
+        peer = _peer_args(rule, self.groups)
+        resource = aws.vpc.SecurityGroupIngressRule if rule.direction == "ingress" else aws.vpc.SecurityGroupEgressRule
+        resource(f"{name}-{rule.resource_name}", security_group_id=self.groups[rule.group].id, ip_protocol="tcp",
+                 from_port=rule.port, to_port=rule.port, description=rule.description, opts=self.child(), **peer)
+
+
+def _peer_args(rule: RuleSpec, groups: dict[str, aws.ec2.SecurityGroup]) -> dict:
+    if rule.peer_group:
+        return {"referenced_security_group_id": groups[rule.peer_group].id}
+    if ipaddress.ip_network(rule.cidr, strict=False).version == 6:
+        return {"cidr_ipv6": rule.cidr}
+    return {"cidr_ipv4": rule.cidr}
