@@ -1,0 +1,81 @@
+"""The mesh graph's derived facts, without Pulumi."""
+
+from mesh_components.topology.graph import Access, CallEdge, MeshGraph, Workload
+
+from tests.reference import topology_from
+
+BLUE, RED = Workload("color", "blue"), Workload("color", "red")
+GATEWAY = Workload("gateway", "gateway")
+
+
+def test_every_color_and_router_is_a_virtual_service(reference_graph):
+    services = reference_graph.services
+    assert {name: (s.kind, s.dns_name, s.serving_colors) for name, s in services.items()} == {
+        "red": ("color", "red.colors.local", ("red",)),
+        "blue": ("color", "blue.colors.local", ("blue",)),
+        "green": ("color", "green.colors.local", ("green",)),
+        "yellow": ("color", "yellow.colors.local", ("yellow",)),
+        "router": ("router", "router.colors.local", ("green", "yellow")),
+    }
+
+
+def test_edges_of_the_reference_mesh(reference_graph):
+    assert reference_graph.edges == (
+        CallEdge(BLUE, "red", "red", 80),
+        CallEdge(RED, "router", "green", 80),
+        CallEdge(RED, "router", "yellow", 80),
+        CallEdge(GATEWAY, "blue", "blue", 80),
+        CallEdge(GATEWAY, "router", "green", 80),
+        CallEdge(GATEWAY, "router", "yellow", 80),
+    )
+
+
+def test_backends_are_one_way(reference_graph):
+    assert reference_graph.callers_of("red") == (BLUE,)
+    assert BLUE not in {a.target for a in reference_graph.peers_of(RED)}
+    assert reference_graph.callers_of("blue") == (GATEWAY,)
+
+
+def test_a_call_to_a_router_fans_out_to_every_target_even_weight_zero(reference_data):
+    reference_data["routers"]["router"]["routes"]["colors"]["targets"] = {"green": 100, "yellow": 0}
+    graph = MeshGraph(topology_from(reference_data))
+    assert {a.target for a in graph.peers_of(RED)} == {"green", "yellow"}
+
+
+def test_access_lands_on_the_callee_port_not_the_router_port(reference_data):
+    reference_data["colors"]["green"]["port"] = 8080
+    reference_data["routers"]["router"]["port"] = 9000
+    graph = MeshGraph(topology_from(reference_data))
+    assert Access(RED, "green", 8080) in graph.access
+    assert all(a.port != 9000 for a in graph.access)
+
+
+def test_access_is_deduplicated_across_services(reference_data):
+    # red reaches green both directly and through the router: one access, two edges.
+    reference_data["colors"]["red"]["backends"] = ["router", "green"]
+    graph = MeshGraph(topology_from(reference_data))
+    assert sum(1 for e in graph.edges if e.caller == RED and e.callee == "green") == 2
+    assert sum(1 for a in graph.access if a.source == RED and a.target == "green") == 1
+
+
+def test_unreachable_colors(reference_data):
+    reference_data["colors"]["purple"] = {"image": "x"}
+    assert MeshGraph(topology_from(reference_data)).unreachable_colors == ("purple",)
+
+
+def test_gateway_routes_longest_prefix_first(reference_graph):
+    order = [(name, priority) for name, _, priority in reference_graph.gateway_routes_by_precedence]
+    assert order == [("router", 0), ("blue", 1)]
+
+
+def test_explicit_gateway_priority_is_kept(reference_data):
+    reference_data["gateway"]["routes"]["blue"]["priority"] = 7
+    graph = MeshGraph(topology_from(reference_data))
+    assert dict((n, p) for n, _, p in graph.gateway_routes_by_precedence) == {"router": 0, "blue": 7}
+
+
+def test_no_gateway_means_no_gateway_edges(reference_data):
+    del reference_data["gateway"]
+    graph = MeshGraph(topology_from(reference_data))
+    assert graph.gateway is None and all(e.caller.kind == "color" for e in graph.edges)
+    assert graph.gateway_routes_by_precedence == ()

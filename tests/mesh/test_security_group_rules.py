@@ -1,0 +1,37 @@
+"""Rule derivation from the graph, without Pulumi (the mock-engine tests check the resources)."""
+
+from mesh_components.aws.security_groups import RuleSpec, rule_specs
+from mesh_components.topology.graph import MeshGraph
+
+from tests.reference import topology_from
+
+
+def test_reference_rules(reference_graph):
+    rules = set(rule_specs(reference_graph, ["0.0.0.0/0"]))
+    mesh = {(r.group, r.direction, r.peer_group, r.port) for r in rules if r.peer_group}
+    assert mesh == {
+        ("color-red", "ingress", "color-blue", 80), ("color-blue", "egress", "color-red", 80),
+        ("color-green", "ingress", "color-red", 80), ("color-red", "egress", "color-green", 80),
+        ("color-yellow", "ingress", "color-red", 80), ("color-red", "egress", "color-yellow", 80),
+        ("color-blue", "ingress", "gateway-gateway", 80), ("gateway-gateway", "egress", "color-blue", 80),
+        ("color-green", "ingress", "gateway-gateway", 80), ("gateway-gateway", "egress", "color-green", 80),
+        ("color-yellow", "ingress", "gateway-gateway", 80), ("gateway-gateway", "egress", "color-yellow", 80),
+        ("gateway-gateway", "ingress", "load-balancer", 80), ("load-balancer", "egress", "gateway-gateway", 80),
+    }
+    cidr = {(r.group, r.direction, r.cidr, r.port) for r in rules if r.cidr}
+    assert cidr == {("load-balancer", "ingress", "0.0.0.0/0", 80)} | {
+        (group, "egress", "0.0.0.0/0", 443)
+        for group in ("color-red", "color-blue", "color-green", "color-yellow", "gateway-gateway")}
+
+
+def test_rule_names_are_unique(reference_graph):
+    rules = rule_specs(reference_graph, ["0.0.0.0/0", "::/0", "10.0.0.0/8"])
+    assert len({r.resource_name for r in rules}) == len(rules)
+
+
+def test_colors_and_gateway_with_the_same_name_get_different_groups(reference_data):
+    reference_data["colors"]["gateway"] = {"image": "x"}
+    reference_data["colors"]["blue"]["backends"] = ["red", "gateway"]
+    rules = rule_specs(MeshGraph(topology_from(reference_data)), ["0.0.0.0/0"])
+    assert RuleSpec("color-gateway", "ingress", 80, peer_group="color-blue") in rules
+    assert RuleSpec("color-gateway", "ingress", 80, peer_group="gateway-gateway") not in rules
