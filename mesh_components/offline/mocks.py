@@ -1,0 +1,142 @@
+"""`pulumi.runtime.Mocks` that answer like AWS would: realistic ids, ARNs, auto-names and invokes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import pulumi
+
+from .fake_cloud import ACCOUNT_ID, Identity, resource_state, stable_hex
+
+DEFAULT_REGION = "us-east-1"
+
+# AZ ids per region prefix are not worth modelling; these look like the real ones.
+_ZONE_ID_PREFIX = {"us-east-1": "use1", "us-west-2": "usw2", "eu-west-1": "euw1", "eu-central-1": "euc1"}
+
+
+class OfflineMocks(pulumi.runtime.Mocks):
+    """Answers every resource and invoke; remembers the invoke tokens it had to guess at."""
+
+    def __init__(self, *, project: str, stack: str, region: str = DEFAULT_REGION) -> None:
+        self.project = project
+        self.stack = stack
+        self.region = region
+        self.unknown_calls: list[str] = []
+        self._calls: dict[str, Callable[[dict], dict]] = {
+            "aws:index/getRegion:getRegion": self._region,
+            "aws:index/getCallerIdentity:getCallerIdentity": self._caller_identity,
+            "aws:index/getPartition:getPartition": self._partition,
+            "aws:index/getAvailabilityZones:getAvailabilityZones": self._availability_zones,
+            "aws:iam/getPolicyDocument:getPolicyDocument": self._policy_document,
+            "aws:ec2/getVpc:getVpc": self._vpc,
+            "aws:ec2/getSubnets:getSubnets": self._subnets,
+        }
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        if not args.custom:
+            return None, {}
+        if args.typ.startswith("pulumi:providers:"):
+            return stable_hex(self.stack, args.name, length=36), dict(args.inputs)
+        identity = Identity(self.region, f"{self.project}/{self.stack}/{args.typ}/{args.name}")
+        return resource_state(args.typ, args.name, args.inputs, identity)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        answer = self._calls.get(args.token)
+        if answer is None:
+            if args.token not in self.unknown_calls:
+                self.unknown_calls.append(args.token)
+            return dict(args.args)
+        return answer(dict(args.args))
+
+    # --- invokes ----------------------------------------------------------------------------------
+
+    def _region(self, args: dict) -> dict:
+        region = args.get("region") or args.get("name") or self.region
+        return {
+            "name": region,
+            "region": region,
+            "id": region,
+            "description": f"offline {region}",
+            "endpoint": f"ec2.{region}.amazonaws.com",
+        }
+
+    def _caller_identity(self, args: dict) -> dict:
+        return {
+            "accountId": ACCOUNT_ID,
+            "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline",
+            "userId": "AIDA" + stable_hex("offline-user", length=17).upper(),
+            "id": ACCOUNT_ID,
+        }
+
+    def _partition(self, args: dict) -> dict:
+        return {"partition": "aws", "id": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
+
+    def _availability_zones(self, args: dict) -> dict:
+        prefix = _ZONE_ID_PREFIX.get(self.region, self.region.replace("-", "")[:4])
+        return {
+            "id": self.region,
+            "names": [f"{self.region}{letter}" for letter in "abc"],
+            "zoneIds": [f"{prefix}-az{index}" for index in (1, 2, 3)],
+            "groupNames": [self.region] * 3,
+            "state": args.get("state") or "available",
+        }
+
+    def _vpc(self, args: dict) -> dict:
+        vpc_id = args.get("id") or "vpc-" + stable_hex(self.stack, "default-vpc")
+        return {
+            **args,
+            "id": vpc_id,
+            "arn": f"arn:aws:ec2:{self.region}:{ACCOUNT_ID}:vpc/{vpc_id}",
+            "cidrBlock": args.get("cidrBlock") or "10.0.0.0/16",
+            "enableDnsSupport": True,
+            "enableDnsHostnames": True,
+            "default": bool(args.get("default", False)),
+            "ownerId": ACCOUNT_ID,
+            "mainRouteTableId": "rtb-" + stable_hex(vpc_id, "rtb"),
+        }
+
+    def _subnets(self, args: dict) -> dict:
+        ids = ["subnet-" + stable_hex(self.stack, str(index)) for index in range(3)]
+        return {**args, "id": self.region, "ids": ids}
+
+    def _policy_document(self, args: dict) -> dict:
+        document = render_policy_document(args)
+        text = json.dumps(document, indent=2)
+        return {**args, "json": text, "minifiedJson": json.dumps(document, separators=(",", ":")), "id": stable_hex(text, length=10)}
+
+
+def _one_or_many(values: list) -> Any:
+    return values[0] if len(values) == 1 else values
+
+
+def render_policy_document(args: dict) -> dict:
+    """The JSON document aws.iam.get_policy_document renders from its `statements` input."""
+    statements = []
+    for statement in args.get("statements") or []:
+        rendered: dict[str, Any] = {}
+        if statement.get("sid"):
+            rendered["Sid"] = statement["sid"]
+        rendered["Effect"] = statement.get("effect") or "Allow"
+        for source, target in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"), ("notResources", "NotResource")):
+            if statement.get(source):
+                rendered[target] = _one_or_many(list(statement[source]))
+        for source, target in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+            if statement.get(source):
+                principals: dict[str, Any] = {}
+                for principal in statement[source]:
+                    principals.setdefault(principal.get("type"), []).extend(principal.get("identifiers") or [])
+                rendered[target] = {kind: _one_or_many(ids) for kind, ids in principals.items()}
+        if statement.get("conditions"):
+            conditions: dict[str, dict] = {}
+            for condition in statement["conditions"]:
+                conditions.setdefault(condition.get("test"), {})[condition.get("variable")] = _one_or_many(
+                    list(condition.get("values") or [])
+                )
+            rendered["Condition"] = conditions
+        statements.append(rendered)
+    document: dict[str, Any] = {"Version": args.get("version") or "2012-10-17"}
+    if args.get("policyId"):
+        document["Id"] = args["policyId"]
+    document["Statement"] = statements
+    return document

@@ -1,0 +1,109 @@
+"""What a mock run registered, as the engine (and so a policy pack) would see it."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockMonitor
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    """One RegisterResource request and the mock's answer, in wire form (camelCase, numbers float)."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str  # parent URN, "" for the stack itself
+    dependencies: tuple[str, ...]  # union of `dependencies` and every `propertyDependencies` entry
+    property_dependencies: dict[str, tuple[str, ...]]
+    inputs: dict[str, Any]  # as the program sent them
+    checked_inputs: dict[str, Any]  # inputs after the provider's Check: what Analyze receives
+    outputs: dict[str, Any]  # state after create: what AnalyzeStack receives
+    id: str = ""
+
+
+@dataclass
+class Recording:
+    resources: list[RecordedResource]
+    stack_outputs: dict[str, Any]
+    unknown_calls: list[str] = field(default_factory=list)
+    logged_errors: list[str] = field(default_factory=list)
+
+    def of_type(self, type_token: str) -> list[RecordedResource]:
+        return [resource for resource in self.resources if resource.type == type_token]
+
+    def named(self, name: str) -> RecordedResource:
+        matches = [resource for resource in self.resources if resource.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources named {name!r}")
+        return matches[0]
+
+
+def _wire(struct) -> dict[str, Any]:
+    return json_format.MessageToDict(struct) if struct is not None else {}
+
+
+class RecordingMonitor(MockMonitor):
+    """A MockMonitor that also keeps every registration and every RegisterResourceOutputs call."""
+
+    def __init__(self, mocks) -> None:
+        super().__init__(mocks)
+        self._lock = threading.Lock()
+        self._registrations: dict[str, RecordedResource] = {}
+        self.registered_outputs: dict[str, dict[str, Any]] = {}
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        inputs = _wire(request.object)
+        outputs = _wire(response.object) if request.custom else inputs
+        property_dependencies = {
+            key: tuple(value.urns) for key, value in sorted(request.propertyDependencies.items())
+        }
+        dependencies = set(request.dependencies)
+        for urns in property_dependencies.values():
+            dependencies.update(urns)
+        checked = dict(inputs)
+        if request.custom:
+            checked.update({key: outputs[key] for key in ("name",) if key in outputs and key not in inputs})
+        record = RecordedResource(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            custom=bool(request.custom),
+            parent=request.parent,
+            dependencies=tuple(sorted(dependencies)),
+            property_dependencies=property_dependencies,
+            inputs=inputs,
+            checked_inputs=checked,
+            outputs=outputs,
+            id=response.id,
+        )
+        with self._lock:
+            self._registrations[response.urn] = record
+        return response
+
+    def RegisterResourceOutputs(self, request):
+        with self._lock:
+            self.registered_outputs[request.urn] = _wire(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+    def recorded(self) -> list[RecordedResource]:
+        """Registrations sorted by URN (threads register in any order), components with their outputs."""
+        with self._lock:
+            records = sorted(self._registrations.values(), key=lambda record: record.urn)
+            registered = dict(self.registered_outputs)
+        return [
+            _with_outputs(record, registered[record.urn]) if not record.custom and record.urn in registered else record
+            for record in records
+        ]
+
+
+def _with_outputs(record: RecordedResource, outputs: dict[str, Any]) -> RecordedResource:
+    return RecordedResource(**{**record.__dict__, "outputs": outputs})
