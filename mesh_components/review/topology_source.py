@@ -1,0 +1,37 @@
+"""Where a reviewed topology comes from: a file, or `REV:path` read from git.
+
+Both go through the one loader, so a topology from git is validated exactly like a file, and its
+problems are reported against `REV:path`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from mesh_components.topology.loader import load_topology, parse_topology
+from mesh_components.topology.model import Topology
+
+
+class SourceError(Exception):
+    """The argument names no readable topology: a missing git, revision or path. Not a topology problem."""
+
+
+def load_source(spec: str) -> Topology:
+    """Load `spec`: an existing file wins; otherwise `REV:path` (path from the repository root, as `git show`)."""
+    if Path(spec).exists() or ":" not in spec:
+        return load_topology(spec)
+    revision, path = spec.split(":", 1)
+    return parse_topology(read_from_git(revision, path), spec).topology
+
+
+def read_from_git(revision: str, path: str) -> bytes:
+    try:
+        shown = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise SourceError(f"{revision}:{path}: git is not installed, so a revision cannot be read") from None
+    if shown.returncode != 0:
+        lines = shown.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = lines[-1].removeprefix("fatal: ") if lines else f"git show exited with {shown.returncode}"
+        raise SourceError(f"{revision}:{path}: cannot read it from git: {reason}")
+    return shown.stdout

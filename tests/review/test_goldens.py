@@ -1,0 +1,24 @@
+"""`graph` and `access` on the reference mesh, compared with committed golden files."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import REFERENCE, assert_matches_golden
+
+
+@pytest.mark.parametrize(("fmt", "golden"), [("mermaid", "graph.mmd"), ("dot", "graph.dot")])
+def test_graph_of_reference_mesh(run_command, fmt, golden):
+    code, out, err = run_command("graph", REFERENCE, "--format", fmt)
+    assert (code, err) == (0, "")
+    assert_matches_golden(golden, out)
+
+
+def test_graph_defaults_to_mermaid(run_command):
+    assert run_command("graph", REFERENCE) == run_command("graph", REFERENCE, "--format", "mermaid")
+
+
+def test_access_of_reference_mesh(run_command):
+    code, out, err = run_command("access", REFERENCE)
+    assert (code, err) == (0, "")
+    assert_matches_golden("access.md", out)
