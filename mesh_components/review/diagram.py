@@ -63,7 +63,7 @@ def _add_gateway(graph: MeshGraph, nodes: list[Node], edges: list[Edge]) -> None
     nodes.append(Node(INTERNET, "internet", ("internet",)))
     nodes.append(Node(gateway_key, "gateway", (entry.gateway.name, f"virtual gateway · {entry.protocol}:{entry.port}")))
     edges.append(Edge(INTERNET, gateway_key, "public", f"NLB tcp:{entry.port}"))
-    for name, route in graph.topology.gateway.routes.items():
+    for route in graph.topology.gateway.routes.values():
         label = route.match.prefix + (f" · priority {route.priority}" if route.priority is not None else "")
         edges.append(Edge(gateway_key, _service_key(graph, route.target), "gateway_route", label))
 
