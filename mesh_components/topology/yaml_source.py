@@ -36,6 +36,7 @@ _SCALAR_KINDS = {
     "tag:yaml.org,2002:float": "a number",
     "tag:yaml.org,2002:timestamp": "a date",
 }
+_STANDARD_SCALAR_TAGS = {_STR_TAG, "tag:yaml.org,2002:binary", *_SCALAR_KINDS}
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,11 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     if error.context and error.context.startswith("expected") and error.problem:
         message = f"invalid YAML: {error.context}, {error.problem}"
-    else:
+    else:  # the parser's own words, plus what trips people most
         message = f"invalid YAML: {error.problem or error.context}"
         if error.context and error.problem and error.context_mark:
             message += f" ({error.context} at line {error.context_mark.line + 1})"
+        message += "; check indentation and quoting here"
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return Problem(message, file=file, line=line, col=col)
 
@@ -196,9 +198,9 @@ class _Builder:
             raise TopologyError(self.problems)
         return YamlDocument(self.file, data, self.source_map)
 
-    def problem(self, node: Node, message: str) -> None:
+    def problem(self, node: Node, message: str, path: DocPath = ()) -> None:
         line, col = _position(node)
-        self.problems.append(Problem(message, file=self.file, line=line, col=col))
+        self.problems.append(Problem(message, path=path, file=self.file, line=line, col=col))
 
     def build(self, node: Node, path: DocPath) -> Any:
         self._spend(node, path)
@@ -207,7 +209,7 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
             return self._sequence(node, path)
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _spend(self, node: Node, path: DocPath) -> None:
         self.visited += 1
@@ -224,47 +226,51 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: DocPath) -> dict[str, Any] | None:
         if node.tag != _MAP_TAG:
-            self.problem(node, f"unsupported tag {node.tag!r}; use a plain mapping")
+            self.problem(node, f"unsupported tag {node.tag!r}; use a plain mapping", path)
             return None
         result: dict[str, Any] = {}
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node)
+            key = self._key(key_node, path)
             if key is None:
                 continue
             if key in first_seen:
                 first_line = _position(first_seen[key])[0]
-                self.problem(key_node, f"duplicate key {key!r} (first defined on line {first_line}); each key may appear once")
+                message = f"duplicate key {key!r} (first defined on line {first_line}); each key may appear once"
+                self.problem(key_node, message, path + (key,))
                 continue
             first_seen[key] = key_node
             self.source_map.keys[path + (key,)] = _position(key_node)
             result[key] = self.build(value_node, path + (key,))
         return result
 
-    def _key(self, node: Node) -> str | None:
+    def _key(self, node: Node, path: DocPath) -> str | None:
         if isinstance(node, ScalarNode) and node.tag == _STR_TAG:
             return node.value
         if isinstance(node, ScalarNode) and node.tag == _MERGE_TAG:
-            self.problem(node, "merge keys (<<) are not supported; write the keys out (aliases of whole values work)")
+            self.problem(node, "merge keys (<<) are not supported; write the keys out (aliases of whole values work)", path)
         elif isinstance(node, ScalarNode):
             kind = _SCALAR_KINDS.get(node.tag, "not text")
-            self.problem(node, f"key {node.value!r} is read as {kind}; keys must be text (quote it: \"{node.value}\")")
+            self.problem(node, f"key {node.value!r} is read as {kind}; keys must be text (quote it: \"{node.value}\")", path)
         else:
-            self.problem(node, "a mapping or list cannot be a key; keys must be text")
+            self.problem(node, "a mapping or list cannot be a key; keys must be text", path)
         return None
 
     def _sequence(self, node: SequenceNode, path: DocPath) -> list[Any] | None:
         if node.tag != _SEQ_TAG:
-            self.problem(node, f"unsupported tag {node.tag!r}; use a plain list")
+            self.problem(node, f"unsupported tag {node.tag!r}; use a plain list", path)
             return None
         return [self.build(child, path + (index,)) for index, child in enumerate(node.value)]
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: ScalarNode, path: DocPath) -> Any:
+        if node.tag not in _STANDARD_SCALAR_TAGS:
+            self.problem(node, f"unsupported tag {node.tag!r}; write a plain value", path)
+            return None
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as error:
             reason = getattr(error, "problem", None) or str(error)
         except (ValueError, OverflowError) as error:  # int() digit limit, impossible dates
             reason = "number too long" if node.tag in _NUMBER_TAGS else str(error)
-        self.problem(node, f"cannot read value {node.value[:40]!r}: {reason}")
+        self.problem(node, f"cannot read value {node.value[:40]!r}: {reason}", path)
         return None

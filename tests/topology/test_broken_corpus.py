@@ -1,0 +1,97 @@
+"""The broken-file corpus: each file under broken/ fails with exactly these problems, at these places.
+
+Every line is `LINE:COL: doc.path: message`, compared whole, so a message or a position that drifts
+fails here. Files are small and have one defect each (a few defects bring a second, consequent line).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mesh_components.topology.errors import TopologyError
+from mesh_components.topology.loader import load_topology
+
+BROKEN = Path(__file__).parent / "broken"
+LONG = "r" * 63
+LONG_NAMESPACE = ".".join(["a" * 60] * 3) + ".example"
+
+EXPECTED = {
+    "alias_bomb.yaml": ['2:25: document expands to more than 50000 values (aliases counted each time they are used); a topology has a few hundred'],
+    "all_weights_zero.yaml": ['10:18: routers.router.routes.all.targets: every weight is 0; at least one target needs a positive weight'],
+    "backends_not_a_list.yaml": ["3:31: colors.red.backends: expected a list, got 'blue'"],
+    "bad_route_name.yaml": ['6:5: gateway.routes["all routes"]: invalid route name \'all routes\'; allowed: 1-255 letters, digits, hyphens and underscores'],
+    "color_and_router_same_name.yaml": ["6:3: routers.blue: 'blue' is already a color; colors and routers share one name space (each becomes blue.colors.local); rename one"],
+    "color_name_not_dns.yaml": ["3:3: colors.Red_1: invalid name 'Red_1'; allowed: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 63"],
+    "comment_only.yaml": ['1:1: file is empty; expected a mapping with the keys mesh, colors, routers, gateway'],
+    "custom_tag.yaml": ["3:16: colors.red.image: unsupported tag '!secret'; write a plain value"],
+    "duplicate_backend.yaml": ["4:38: colors.blue.backends[1]: 'red' is listed twice; list each backend once"],
+    "duplicate_color.yaml": ["5:3: colors.red: duplicate key 'red' (first defined on line 3); each key may appear once"],
+    "duplicate_gateway_priority.yaml": ["7:55: gateway.routes.rest.priority: priority 10 is already used by route 'api'; priorities must be unique within the gateway"],
+    "duplicate_nested_key.yaml": ["6:5: colors.red.image: duplicate key 'image' (first defined on line 4); each key may appear once"],
+    "duplicate_route_priority.yaml": ["9:44: routers.router.routes.rest.priority: priority 1 is already used by route 'api'; priorities must be unique within router 'router'"],
+    "empty.yaml": ['1:1: file is empty; expected a mapping with the keys mesh, colors, routers, gateway'],
+    "envoy_admin_port_on_gateway.yaml": ["5:9: gateway.port: port 9901 is Envoy's admin port; allowed: 1-65535 except 9901, 15000, 15001"],
+    "envoy_port_on_color.yaml": ["3:27: colors.red.port: port 15000 is Envoy's inbound proxy port; allowed: 1-65535 except 9901, 15000, 15001"],
+    "fargate_size.yaml": ['6:13: colors.red.memory: Fargate has no task size with cpu 1024 and memory 1024; with cpu 1024, memory is one of 2048..8192 in steps of 1024 (MiB)'],
+    "gateway_duplicate_match.yaml": ["8:28: gateway.routes.blue.match.prefix: prefix '/' is already matched by gateway route 'red'; each gateway route needs its own match"],
+    "gateway_name_not_dns.yaml": ["5:9: gateway.name: invalid gateway name 'Gateway'; allowed: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 63"],
+    "gateway_prefix_without_slash.yaml": ["6:27: gateway.routes.all.match.prefix: prefix 'red' does not start with '/'; prefixes are URL paths like /api"],
+    "gateway_reserved_prefix.yaml": ["7:29: gateway.routes.stats.match.prefix: prefix '/aws-app-mesh/stats' is reserved; virtual gateways keep /aws-appmesh and /aws-app-mesh for themselves"],
+    "gateway_tcp.yaml": ["5:13: gateway.protocol: 'tcp' is not allowed; allowed: http, http2, grpc (virtual gateways have no tcp listener)"],
+    "health_check_path_on_tcp.yaml": ['6:26: colors.red.health_check.path: a tcp service is probed without a path; health_check.path is for http and http2 services (remove it)'],
+    "invalid_utf8.yaml": ['3:19: invalid UTF-8 byte 0xe9; a topology file is UTF-8 text'],
+    "key_not_text.yaml": ['5:23: colors.red.env: key \'8080\' is read as an integer; keys must be text (quote it: "8080")'],
+    "merge_key.yaml": ['5:5: colors.blue: merge keys (<<) are not supported; write the keys out (aliases of whole values work)'],
+    "mesh_name_with_space.yaml": ["1:14: mesh.name: invalid mesh name 'color mesh'; allowed: 1-255 letters, digits, hyphens and underscores"],
+    "missing_image.yaml": ["4:5: colors.red: missing required key 'image'"],
+    "missing_mesh.yaml": ["1:1: missing required key 'mesh'"],
+    "namespace_not_dns.yaml": ["1:28: mesh.namespace: invalid namespace 'colors_local'; allowed: a DNS name of dot-separated labels (lowercase letters, digits, inner hyphens, each at most 63), at most 253 characters in all"],
+    "no_colors.yaml": ['2:9: colors: must have at least 1 entry'],
+    "no_targets.yaml": ['8:18: routers.router.routes.all.targets: 0 targets; a route has 1-10 targets'],
+    "nul_byte.yaml": ['3:20: NUL byte; a topology file is UTF-8 text (UTF-16 and binary files are not supported)'],
+    "port_as_text.yaml": ["3:27: colors.red.port: expected an integer, got '80'"],
+    "port_out_of_range.yaml": ['5:11: colors.red.port: integer 70000 is out of range; allowed: 1..65535'],
+    "priority_out_of_range.yaml": ['6:54: gateway.routes.all.priority: integer 5000 is out of range; allowed: 0..1000'],
+    "route_prefix_without_slash.yaml": ["9:25: routers.router.routes.api.match.prefix: prefix 'api' does not start with '/'; prefixes are URL paths like /api"],
+    "route_protocol_mismatch.yaml": ["10:19: routers.router.routes.all.protocol: route protocol 'http2' differs from the router's 'http'; a router cannot mix protocols (use 'http' or leave it out)"],
+    "route_target_is_router.yaml": ["8:23: routers.front.routes.all.targets.back: 'back' is a router; route targets must be colors (known: blue, red)"],
+    "router_without_routes.yaml": ['5:3: routers.router: router has no routes; give it at least one route or remove it'],
+    "self_referencing_alias.yaml": ['3:22: nested deeper than 64 levels (is an alias used inside its own anchor?)'],
+    "service_name_too_long.yaml": [f"5:3: colors.{LONG}: {LONG}.{LONG_NAMESPACE} is 254 characters; a DNS name may have at most 253"],
+    "syntax_error.yaml": ["5:4: invalid YAML: expected <block end>, but found '<block mapping start>' (while parsing a block mapping at line 3); check indentation and quoting here"],
+    "target_protocol_mismatch.yaml": ["9:19: routers.router.routes.all.targets.blue: color 'blue' listens on grpc but the router on http; a router's targets must all speak the router's protocol"],
+    "too_many_targets.yaml": ['19:18: routers.router.routes.all.targets: 11 targets; a route has 1-10 targets'],
+    "top_level_list.yaml": ['1:1: top level is a list; expected a mapping with the keys mesh, colors, routers, gateway'],
+    "top_level_scalar.yaml": ["1:1: top level is a single value ('just some text'); expected a mapping with the keys mesh, colors, routers, gateway"],
+    "two_documents.yaml": ['4:1: invalid YAML: expected a single document in the stream, but found another document'],
+    "unknown_backend.yaml": ["6:16: colors.blue.backends[0]: unknown service 'rde' (known: blue, green, red, router, yellow)"],
+    "unknown_gateway_target.yaml": ["6:39: gateway.routes.all.target: unknown service 'rde' (known: red)"],
+    "unknown_key.yaml": [
+        "4:5: colors.red: missing required key 'image'",
+        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: image, port, protocol, env, cpu, memory, count, health_check, backends",
+    ],
+    "unknown_protocol.yaml": ["3:31: colors.red.protocol: 'https' is not allowed; allowed: http, http2, grpc, tcp"],
+    "unknown_route_target.yaml": ["9:28: routers.router.routes.all.targets.bleu: unknown color 'bleu' (known: blue, red)"],
+    "unknown_top_level_key.yaml": [
+        "1:1: missing required key 'colors'",
+        "2:1: colours: unknown key 'colours' (did you mean 'colors'?); allowed here: mesh, colors, routers, gateway",
+    ],
+    "weight_out_of_range.yaml": ['9:25: routers.router.routes.all.targets.blue: integer 150 is out of range; allowed: 0..100'],
+}
+
+
+def test_every_broken_file_has_an_expectation():
+    assert sorted(path.name for path in BROKEN.glob("*.yaml")) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_file_fails_with_exact_problems(name):
+    path = BROKEN / name
+    with pytest.raises(TopologyError) as raised:
+        load_topology(path)
+    assert [str(problem) for problem in raised.value.problems] == [f"{path}:{line}" for line in EXPECTED[name]]
+    assert not raised.value.unreadable
+    assert all(problem.is_error for problem in raised.value.problems)

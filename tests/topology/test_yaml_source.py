@@ -1,0 +1,135 @@
+"""The bounded YAML reader: what it refuses, where it says so, and the source map it builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from mesh_components.topology import yaml_source
+from mesh_components.topology.errors import TopologyError
+from mesh_components.topology.loader import load_topology, parse_topology
+from mesh_components.topology.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, parse_yaml, read_yaml
+
+VALID = b"mesh: {name: m, namespace: colors.local}\ncolors:\n  red: {image: app}\n"
+
+
+def problem_lines(raw: bytes) -> list[str]:
+    with pytest.raises(TopologyError) as raised:
+        parse_topology(raw, "t.yaml")
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_missing_path_is_unreadable(tmp_path):
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(TopologyError) as raised:
+        load_topology(missing)
+    assert raised.value.unreadable
+    assert [str(problem) for problem in raised.value.problems] == [f"cannot read {missing}: no such file or directory"]
+
+
+def test_directory_path_is_unreadable(tmp_path):
+    with pytest.raises(TopologyError) as raised:
+        load_topology(tmp_path)
+    assert raised.value.unreadable
+    assert str(raised.value) == f"cannot read {tmp_path}: it is a directory; expected a YAML file"
+
+
+def test_oversize_file_is_refused_without_parsing(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(VALID + b"#" * MAX_FILE_BYTES)
+    with pytest.raises(TopologyError) as raised:
+        load_topology(big)
+    assert str(raised.value) == f"{big}:1:1: file is larger than 256 KiB; a topology file is a few KiB of YAML"
+    assert not raised.value.unreadable
+
+
+def test_file_just_under_the_cap_loads(tmp_path):
+    padded = tmp_path / "padded.yaml"
+    padded.write_bytes(VALID + b"#" * (MAX_FILE_BYTES - len(VALID)))
+    assert list(load_topology(padded).colors) == ["red"]
+
+
+def test_alias_bomb_stops_at_the_node_budget(monkeypatch):
+    # Ten levels of ten aliases each would expand to 10**10 values; the walk must give up at the budget.
+    visited = []
+    original_spend = yaml_source._Builder._spend
+
+    def counting_spend(self, node, path):
+        visited.append(1)
+        original_spend(self, node, path)
+
+    monkeypatch.setattr(yaml_source._Builder, "_spend", counting_spend)
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)
+    )
+    with pytest.raises(TopologyError) as raised:
+        parse_yaml(bomb.encode(), "bomb.yaml")
+    assert "document expands to more than 50000 values" in str(raised.value)
+    assert len(visited) == MAX_NODES + 1
+
+
+def test_deep_nesting_is_refused_by_the_composer():
+    deep = b"a: " + b"[" * (MAX_DEPTH + 10) + b"]" * (MAX_DEPTH + 10) + b"\n"
+    lines = problem_lines(deep)
+    assert lines == [f"t.yaml:1:{MAX_DEPTH + 3}: invalid YAML: nested deeper than {MAX_DEPTH} levels; check indentation and quoting here"]
+
+
+def test_very_deep_nesting_never_hits_python_recursion_limit():
+    deep = b"[" * 100_000 + b"]" * 100_000
+    lines = problem_lines(deep)
+    assert "nested deeper than 64 levels" in lines[0]
+
+
+def test_non_printable_character_is_located():
+    assert problem_lines(b"mesh:\n  name: a\x07b\n") == [
+        "t.yaml:2:10: character U+0007 is not allowed in YAML; use printable text"
+    ]
+
+
+def test_utf8_byte_order_mark_is_accepted():
+    assert list(parse_topology(b"\xef\xbb\xbf" + VALID).topology.colors) == ["red"]
+
+
+def test_utf16_file_is_refused_as_nul_bytes():
+    assert problem_lines(VALID.decode().encode("utf-16-le")) == [
+        "t.yaml:1:2: NUL byte; a topology file is UTF-8 text (UTF-16 and binary files are not supported)"
+    ]
+
+
+def test_too_long_number_is_a_problem_not_a_crash():
+    lines = problem_lines(VALID + b"  blue: {image: app, port: " + b"9" * 5000 + b"}\n")
+    assert lines[0].startswith("t.yaml:4:28: colors.blue.port: cannot read value '99999")
+    assert lines[0].endswith(": number too long")
+
+
+def test_impossible_date_is_a_problem_not_a_crash():
+    lines = problem_lines(VALID + b"  blue: {image: 2024-13-45}\n")
+    assert lines == ["t.yaml:4:17: colors.blue.image: cannot read value '2024-13-45': month must be in 1..12"]
+
+
+def test_every_duplicate_key_is_reported():
+    raw = b"mesh: {name: m, namespace: a, name: n}\ncolors:\n  red: {image: a}\n  red: {image: b}\n"
+    assert problem_lines(raw) == [
+        "t.yaml:1:31: mesh.name: duplicate key 'name' (first defined on line 1); each key may appear once",
+        "t.yaml:4:3: colors.red: duplicate key 'red' (first defined on line 3); each key may appear once",
+    ]
+
+
+def test_source_map_has_positions_of_keys_and_values():
+    source_map = parse_yaml(VALID + b"  blue:\n    backends: [red, red2]\n").source_map
+    assert source_map.values[("colors", "red", "image")] == (3, 16)
+    assert source_map.keys[("colors", "red")] == (3, 3)
+    assert source_map.values[("colors", "blue", "backends", 1)] == (5, 21)
+    assert source_map.value_position(("colors", "blue", "nothing", 3)) == (5, 5)
+    assert source_map.key_position(("colors", "blue", "backends", 0)) == (5, 16)
+
+
+def test_aliases_of_whole_values_work():
+    raw = b"mesh: {name: m, namespace: colors.local}\ncolors:\n  red: &app {image: app}\n  blue: *app\n"
+    topology = parse_topology(raw).topology
+    assert topology.colors["blue"] == topology.colors["red"]
+
+
+def test_read_yaml_reports_the_path_it_was_given(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_bytes(VALID)
+    assert read_yaml(path).file == str(path)
