@@ -1,0 +1,18 @@
+"""The color-mesh CrossGuard policies, by concern. Never imports the program (mesh_components)."""
+
+from __future__ import annotations
+
+from . import ecs, iam, load_balancing, mesh, mesh_edges, network
+
+PACK_NAME = "color-mesh"
+
+
+def all_policies() -> list:
+    return [
+        *mesh.policies(),
+        *mesh_edges.policies(),
+        *network.policies(),
+        *ecs.policies(),
+        *iam.policies(),
+        *load_balancing.policies(),
+    ]

@@ -1,0 +1,168 @@
+"""Declared App Mesh relationships, read back from a stack's resources, and the rule that
+security-group ingress between mesh task groups follows them.
+
+A node A may call node B on port P when A lists virtual service S as a backend and S is provided
+by B (or by a router whose routes target B), P being B's listener port (or the route target's
+port). A virtual gateway may call what its gateway routes target, the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from .reading import PolicySpec, Settings, Subject, is_unknown, stack_policy
+from .security_group_rules import RULE_TYPES, rules_of
+from .stack_index import ECS_SERVICE, StackIndex
+
+VIRTUAL_NODE = "aws:appmesh/virtualNode:VirtualNode"
+VIRTUAL_SERVICE = "aws:appmesh/virtualService:VirtualService"
+ROUTE = "aws:appmesh/route:Route"
+GATEWAY_ROUTE = "aws:appmesh/gatewayRoute:GatewayRoute"
+ROUTE_KINDS = ("httpRoute", "http2Route", "grpcRoute", "tcpRoute")
+
+Workload = tuple[str, str, str]  # (mesh, "virtualNode" | "virtualGateway", name)
+
+
+def _name(workload: Workload) -> str:
+    return f"{'virtual node' if workload[1] == 'virtualNode' else 'virtual gateway'} {workload[2]}"
+
+
+class DeclaredMesh:
+    """Who may call whom on which port, per the App Mesh resources of the stack."""
+
+    def __init__(self, index: StackIndex) -> None:
+        self.listener_ports: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.backends: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.providers: dict[tuple[str, str], tuple[str, str]] = {}
+        self.router_targets: dict[tuple[str, str], set[tuple[str, int | None]]] = defaultdict(set)
+        self.gateway_targets: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for node in index.of_types((VIRTUAL_NODE,)):
+            self._read_node(node)
+        for service in index.of_types((VIRTUAL_SERVICE,)):
+            self._read_service(service)
+        for route in index.of_types((ROUTE,)):
+            self._read_route(route)
+        for route in index.of_types((GATEWAY_ROUTE,)):
+            self._read_gateway_route(route)
+
+    def _read_node(self, node: Subject) -> None:
+        key = (node.props.get("meshName"), node.props.get("name"))
+        listeners = node.props.items("spec", "listeners")
+        for index, _ in enumerate(listeners if isinstance(listeners, list) else []):
+            port = node.props.get("spec", "listeners", index, "portMapping", "port")
+            if isinstance(port, (int, float)):
+                self.listener_ports[key].add(int(port))
+        backends = node.props.items("spec", "backends")
+        for index, _ in enumerate(backends if isinstance(backends, list) else []):
+            service = node.props.get("spec", "backends", index, "virtualService", "virtualServiceName")
+            if isinstance(service, str):
+                self.backends[key].add(service)
+
+    def _read_service(self, service: Subject) -> None:
+        key = (service.props.get("meshName"), service.props.get("name"))
+        node = service.props.get("spec", "provider", "virtualNode", "virtualNodeName")
+        router = service.props.get("spec", "provider", "virtualRouter", "virtualRouterName")
+        if isinstance(node, str):
+            self.providers[key] = ("virtualNode", node)
+        elif isinstance(router, str):
+            self.providers[key] = ("virtualRouter", router)
+
+    def _read_route(self, route: Subject) -> None:
+        key = (route.props.get("meshName"), route.props.get("virtualRouterName"))
+        for kind in ROUTE_KINDS:
+            targets = route.props.items("spec", kind, "action", "weightedTargets")
+            for index, _ in enumerate(targets if isinstance(targets, list) else []):
+                node = route.props.get("spec", kind, "action", "weightedTargets", index, "virtualNode")
+                port = route.props.get("spec", kind, "action", "weightedTargets", index, "port")
+                if isinstance(node, str):
+                    self.router_targets[key].add((node, int(port) if isinstance(port, (int, float)) else None))
+
+    def _read_gateway_route(self, route: Subject) -> None:
+        key = (route.props.get("meshName"), route.props.get("virtualGatewayName"))
+        for kind in ("httpRoute", "http2Route", "grpcRoute"):
+            service = route.props.get("spec", kind, "action", "target", "virtualService", "virtualServiceName")
+            if isinstance(service, str):
+                self.gateway_targets[key].add(service)
+
+    def serving(self, mesh: str, service: str) -> set[tuple[str, int]]:
+        """(node, port) pairs a call to virtual service `service` can land on."""
+        provider = self.providers.get((mesh, service))
+        if provider is None:
+            return set()
+        kind, name = provider
+        if kind == "virtualNode":
+            return {(name, port) for port in self.listener_ports.get((mesh, name), ())}
+        landed = set()
+        for node, port in self.router_targets.get((mesh, name), ()):
+            ports = {port} if port is not None else self.listener_ports.get((mesh, node), set())
+            landed |= {(node, each) for each in ports}
+        return landed
+
+    def allowed(self, caller: Workload) -> dict[Workload, set[int]]:
+        """Callee workload -> ports `caller` may reach it on."""
+        mesh, kind, name = caller
+        services = self.backends.get((mesh, name), set()) if kind == "virtualNode" else self.gateway_targets.get((mesh, name), set())
+        reach: dict[Workload, set[int]] = defaultdict(set)
+        for service in services:
+            for node, port in self.serving(mesh, service):
+                reach[(mesh, "virtualNode", node)].add(port)
+        return reach
+
+
+def workload_groups(index: StackIndex) -> dict[str, set[Workload]]:
+    """Security-group id -> the mesh workloads whose tasks run in it."""
+    owners: dict[str, set[Workload]] = defaultdict(set)
+    for service in index.of_types((ECS_SERVICE,)):
+        workload = index.service_mesh_resource(service)
+        if workload:
+            for group in index.service_groups(service):
+                owners[group].add(workload)
+    return owners
+
+
+MESH_EDGES = PolicySpec(
+    "mesh-edges-declared",
+    "Every ingress between security groups of mesh tasks matches a declared App Mesh relationship on the callee's listener port.",
+)
+
+
+def _check_mesh_edges(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    declared = DeclaredMesh(index)
+    owners = workload_groups(index)
+    for subject in index.of_types(RULE_TYPES):
+        for rule in rules_of(subject):
+            if rule.direction != "ingress":
+                continue
+            target = rule.group_id
+            sources = list(rule.source_groups) + ([target] if rule.self_reference else [])
+            if is_unknown(target) or any(is_unknown(source) for source in sources):
+                subject.props.note_unknown("securityGroupId")
+                continue
+            if target not in owners:
+                continue
+            for source in sources:
+                for caller in sorted(owners.get(source, ())):
+                    for callee in sorted(owners[target]):
+                        problem = _undeclared(rule, caller, callee, declared)
+                        if problem:
+                            yield subject.urn, subject.violation(
+                                f"{rule.describe()} lets {_name(caller)} (group {source}) reach {_name(callee)} (group {target}), {problem}",
+                                "allow only the edges the mesh declares: a backend of the caller served by the callee, "
+                                "on the callee's listener port; or declare the backend",
+                            )
+
+
+def _undeclared(rule, caller: Workload, callee: Workload, declared: DeclaredMesh) -> str:
+    ports = declared.allowed(caller).get(callee)
+    if not ports:
+        return f"but {_name(caller)} declares no backend that {_name(callee)} serves"
+    port_range = rule.port_range
+    if rule.protocol != "tcp" or port_range is None or port_range[0] != port_range[1] or port_range[0] not in ports:
+        return f"but the declared relationship is on tcp {', '.join(map(str, sorted(ports)))} only"
+    return ""
+
+
+def policies() -> list:
+    return [stack_policy(MESH_EDGES, _check_mesh_edges)]

@@ -1,0 +1,339 @@
+"""Least-privilege security groups, across inline blocks, rule resources and VPC rule resources."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .reading import INTEGER_LIST, STRING_LIST, PolicySpec, Settings, Subject, as_int, is_unknown, resource_policy, stack_policy
+from .security_group_rules import (
+    DEFAULT_SECURITY_GROUP,
+    RULE_TYPES,
+    SECURITY_GROUP,
+    Rule,
+    is_public,
+    parse_networks,
+    refers_to_itself,
+    rules_of,
+    within_any,
+)
+from .stack_index import StackIndex
+
+ECS_SERVICE = "aws:ecs/service:Service"
+ENI_ATTACHMENT = "aws:ec2/networkInterfaceSecurityGroupAttachment:NetworkInterfaceSecurityGroupAttachment"
+NETWORK_INTERFACE = "aws:ec2/networkInterface:NetworkInterface"
+
+ALLOWED_PUBLIC_CIDRS = ("allowedPublicCidrs", (STRING_LIST, []))
+
+NO_ALL_PROTOCOLS = PolicySpec(
+    "sg-no-all-protocols",
+    "Security-group rules name one protocol: no -1 / \"-1\" / \"all\" (AWS then ignores the ports and opens everything).",
+)
+
+
+def _check_all_protocols(subject: Subject, settings: Settings) -> Iterable[str]:
+    for rule in rules_of(subject):
+        if rule.protocol == "all":
+            yield subject.violation(
+                f"{rule.describe()} uses protocol -1 (all protocols), which opens every port whatever fromPort/toPort say",
+                "use protocol \"tcp\" with fromPort = toPort = the one port the peer needs",
+            )
+
+
+PORT_RANGE_LIMIT = PolicySpec(
+    "sg-port-range-limit",
+    "Security-group rules open at most `maxPortRangeWidth` ports (default: a single port); protocols without ports are refused.",
+    knobs={"maxPortRangeWidth": ({"type": "integer", "minimum": 1, "maximum": 65536}, 1)},
+)
+
+
+def _check_port_range(subject: Subject, settings: Settings) -> Iterable[str]:
+    widest = settings["maxPortRangeWidth"]
+    for rule in rules_of(subject):
+        if rule.has_ports:
+            if is_unknown(rule.from_port) or is_unknown(rule.to_port):
+                subject.props.note_unknown("fromPort/toPort")
+                continue
+            low, high = rule.port_range
+            if high - low + 1 > widest:
+                spelled = "0-0 (which AWS reads as every port)" if (rule.from_port, rule.to_port) in ((0, 0), (0.0, 0.0)) else f"{low}-{high}"
+                yield subject.violation(
+                    f"{rule.describe()} opens ports {spelled}, {high - low + 1} ports; at most {widest} allowed",
+                    "open only the listener port the peer needs (fromPort = toPort)",
+                )
+        elif isinstance(rule.protocol, str) and rule.protocol.startswith("proto-"):
+            yield subject.violation(
+                f"{rule.describe()} uses IP protocol {rule.protocol[6:]}, which has no ports: the rule opens the whole protocol",
+                "use tcp or udp with a single port",
+            )
+
+
+def _public_sources(rule: Rule, settings: Settings) -> list[str]:
+    allowed = parse_networks(settings["allowedPublicCidrs"])
+    return [str(network) for network in rule.networks() if is_public(network) and not within_any(network, allowed)]
+
+
+def _invalid_sources(rule: Rule) -> list[str]:
+    return rule.invalid_cidrs()
+
+
+PUBLIC_INGRESS_LISTENER_PORTS = PolicySpec(
+    "sg-public-ingress-listener-ports",
+    "Ingress from public address space (IPv4 or IPv6, any spelling) only on a load-balancer listener port "
+    "(per-resource twin of sg-no-public-ingress).",
+    knobs={
+        "allowedPublicCidrs": ALLOWED_PUBLIC_CIDRS[1],
+        "publicListenerPorts": (INTEGER_LIST, [80, 443]),
+    },
+)
+
+
+def _check_public_ingress_ports(subject: Subject, settings: Settings) -> Iterable[str]:
+    listener_ports = set(settings["publicListenerPorts"])
+    for rule in rules_of(subject):
+        if rule.direction != "ingress":
+            continue
+        for cidr in _invalid_sources(rule):
+            yield subject.violation(f"{rule.describe()} has source {cidr!r}, which is not a network", "write a valid CIDR")
+        public = _public_sources(rule, settings)
+        port_range = rule.port_range
+        single_listener_port = (
+            rule.protocol in ("tcp", "udp") and port_range is not None and port_range[0] == port_range[1] and port_range[0] in listener_ports
+        )
+        if public and not single_listener_port:
+            yield subject.violation(
+                f"{rule.describe()} admits public address space {', '.join(public)} on something other than one listener port "
+                f"{sorted(listener_ports)}",
+                "admit the internet only on the internet-facing load balancer's security group and listener port, "
+                "or add the range to allowedPublicCidrs",
+            )
+
+
+NO_PUBLIC_INGRESS = PolicySpec(
+    "sg-no-public-ingress",
+    "No ingress from public address space, except on an internet-facing load balancer's security group on its listener ports.",
+    knobs={"allowedPublicCidrs": ALLOWED_PUBLIC_CIDRS[1]},
+)
+
+
+def _check_public_ingress(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    for subject in index.of_types(RULE_TYPES):
+        for rule in rules_of(subject):
+            if rule.direction != "ingress":
+                continue
+            public = _public_sources(rule, settings)
+            if not public:
+                continue
+            group = rule.group_id
+            if is_unknown(group):
+                continue
+            exempt_ports = index.public_listener_ports(group)
+            port_range = rule.port_range
+            if port_range is not None and port_range[0] == port_range[1] and rule.protocol in ("tcp", "udp") and (rule.protocol, port_range[0]) in exempt_ports:
+                continue
+            where = (
+                f"security group {group} belongs to no internet-facing load balancer"
+                if not exempt_ports
+                else f"the internet-facing load balancer using {group} listens only on {sorted(port for _, port in exempt_ports)}"
+            )
+            yield subject.urn, subject.violation(
+                f"{rule.describe()} admits public address space {', '.join(public)}; {where}",
+                "admit public traffic only on the internet-facing load balancer's security group, on its listener ports",
+            )
+
+
+NO_SELF_ALL_TRAFFIC = PolicySpec(
+    "sg-no-self-all-traffic",
+    "No rule lets a security group reach itself on all protocols or all ports.",
+)
+
+
+def _check_self_all_traffic(subject: Subject, settings: Settings) -> Iterable[str]:
+    for rule in rules_of(subject):
+        if refers_to_itself(rule) and rule.opens_every_port:
+            yield subject.violation(
+                f"{rule.describe()} lets every member of the group reach every other member on every port",
+                "remove the self rule; allow the single port a declared caller needs from the caller's own group",
+            )
+
+
+NO_DEFAULT_SECURITY_GROUP = PolicySpec(
+    "sg-no-default-security-group",
+    "The VPC default security group has no rules and nothing runs in it (ECS services must name their security groups).",
+)
+
+
+def _check_default_group(subject: Subject, settings: Settings) -> Iterable[str]:
+    if subject.type == DEFAULT_SECURITY_GROUP:
+        for rule in rules_of(subject):
+            yield subject.violation(
+                f"{rule.describe()} is on the VPC's default security group, which every unconfigured ENI joins",
+                "leave the default security group without rules and give each workload its own group",
+            )
+    elif subject.type == ECS_SERVICE:
+        configuration = subject.props.get("networkConfiguration")
+        if is_unknown(configuration):
+            return
+        groups = subject.props.items("networkConfiguration", "securityGroups")
+        if configuration is not None and not is_unknown(groups) and not groups:
+            yield subject.violation(
+                "networkConfiguration names no securityGroups, so its tasks join the VPC's default security group",
+                "set networkConfiguration.securityGroups to the service's own group",
+            )
+
+
+NO_DEFAULT_GROUP_RULES = PolicySpec(
+    "sg-no-default-security-group-rules",
+    "No rule resource targets a VPC's default security group (stack twin of sg-no-default-security-group).",
+)
+
+
+def _check_default_group_rules(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    defaults = index.default_group_ids()
+    for subject in index.of_types(RULE_TYPES):
+        if subject.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
+            continue
+        for rule in rules_of(subject):
+            if rule.group_id in defaults:
+                yield subject.urn, subject.violation(
+                    f"{rule.describe()} is attached to {rule.group_id}, a VPC's default security group",
+                    "attach the rule to the workload's own security group",
+                )
+    for subject in index.of_types((ECS_SERVICE,)):
+        for group in index.service_groups(subject):
+            if group in defaults:
+                yield subject.urn, subject.violation(
+                    f"runs its tasks in {group}, a VPC's default security group", "give the service its own security group"
+                )
+
+
+NO_EGRESS_ALL_TO_WORLD = PolicySpec(
+    "sg-no-egress-all-to-world",
+    "No egress of all traffic (all protocols or all ports) to public address space: traffic that skips Envoy would bypass DROP_ALL.",
+)
+
+
+def _check_egress_all(subject: Subject, settings: Settings) -> Iterable[str]:
+    for rule in rules_of(subject):
+        if rule.direction != "egress" or not rule.opens_every_port:
+            continue
+        public = [str(network) for network in rule.networks() if is_public(network)]
+        if public or rule.prefix_lists:
+            yield subject.violation(
+                f"{rule.describe()} lets all traffic leave for {', '.join(public + [str(p) for p in rule.prefix_lists])}, "
+                "so anything that skips the Envoy proxy bypasses the mesh's DROP_ALL egress filter",
+                "allow egress only on the ports needed (e.g. tcp 443 for AWS APIs, the peers' listener ports)",
+            )
+
+
+NO_ENVOY_ADMIN = PolicySpec(
+    "sg-no-envoy-admin-port",
+    "Nothing opens the Envoy admin port (default 9901) to the network: no ingress rule, listener or target group.",
+    knobs={"envoyAdminPort": ({"type": "integer", "minimum": 1, "maximum": 65535}, 9901)},
+)
+
+LB_LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+LB_TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
+
+
+def _check_envoy_admin(subject: Subject, settings: Settings) -> Iterable[str]:
+    admin = settings["envoyAdminPort"]
+    if subject.type in LB_LISTENERS + LB_TARGET_GROUPS:
+        if as_int(subject.props.get("port")) == admin:
+            yield subject.violation(f"forwards port {admin}, the Envoy admin port", "expose only the Envoy listener port")
+        return
+    for rule in rules_of(subject):
+        if rule.direction == "ingress" and rule.opens_tcp_port(admin):
+            yield subject.violation(
+                f"{rule.describe()} opens tcp {admin}, the Envoy admin port (it can drain, reconfigure and stop the proxy)",
+                f"narrow the rule to the service's listener port, which is never {admin}",
+            )
+
+
+REFERENCES_RESOLVABLE = PolicySpec(
+    "sg-rule-peers-resolvable",
+    "Rules name peers the pack can judge: no prefix lists (unless allowed) and no cross-account group references.",
+    knobs={"allowedPrefixListIds": (STRING_LIST, [])},
+)
+
+
+def _check_references(subject: Subject, settings: Settings) -> Iterable[str]:
+    allowed = set(settings["allowedPrefixListIds"])
+    for rule in rules_of(subject):
+        for prefix_list in rule.prefix_lists:
+            if is_unknown(prefix_list):
+                subject.props.note_unknown("prefixListIds")
+            elif prefix_list not in allowed:
+                yield subject.violation(
+                    f"{rule.describe()} uses prefix list {prefix_list}, whose addresses cannot be checked here",
+                    "use CIDRs or security-group references, or add the prefix list to allowedPrefixListIds after review",
+                )
+        for group in rule.source_groups:
+            if isinstance(group, str) and "/" in group:
+                yield subject.violation(
+                    f"{rule.describe()} references {group} in another account, which cannot be checked",
+                    "reference a security group of this stack",
+                )
+
+
+REFERENCES_IN_STACK = PolicySpec(
+    "sg-rule-peers-in-stack",
+    "Every security group a rule references or attaches to is created by this stack (stack twin of sg-rule-peers-resolvable).",
+)
+
+
+def _check_references_in_stack(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    known = index.group_ids()
+    for subject in index.of_types(RULE_TYPES):
+        for rule in rules_of(subject):
+            named = [group for group in rule.source_groups if isinstance(group, str)]
+            if isinstance(rule.group_id, str) and subject.type not in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
+                named.append(rule.group_id)
+            for group in named:
+                if group not in known:
+                    yield subject.urn, subject.violation(
+                        f"{rule.describe()} refers to security group {group}, which this stack does not create, so its members are unknown",
+                        "reference the security group resource of this stack (its id output), not a literal id",
+                    )
+
+
+NO_ENI_ATTACHMENT = PolicySpec(
+    "sg-no-network-interface-attachment",
+    "No security groups attached to hand-made network interfaces, a side door around the per-workload groups.",
+)
+
+
+def _check_eni(subject: Subject, settings: Settings) -> Iterable[str]:
+    if subject.type == ENI_ATTACHMENT:
+        yield subject.violation(
+            f"attaches {subject.props.get('securityGroupId')} to network interface {subject.props.get('networkInterfaceId')}",
+            "let ECS attach each service's own group through networkConfiguration.securityGroups",
+        )
+    elif subject.type == NETWORK_INTERFACE:
+        groups = subject.props.items("securityGroups")
+        if not is_unknown(groups) and groups:
+            yield subject.violation(
+                f"is a hand-made network interface in {', '.join(map(str, groups))}",
+                "let ECS create task interfaces; do not add interfaces to workload groups",
+            )
+
+
+def policies() -> list:
+    rule_types = RULE_TYPES
+    return [
+        resource_policy(NO_ALL_PROTOCOLS, rule_types, _check_all_protocols),
+        resource_policy(PORT_RANGE_LIMIT, rule_types, _check_port_range),
+        resource_policy(PUBLIC_INGRESS_LISTENER_PORTS, rule_types, _check_public_ingress_ports),
+        stack_policy(NO_PUBLIC_INGRESS, _check_public_ingress),
+        resource_policy(NO_SELF_ALL_TRAFFIC, rule_types, _check_self_all_traffic),
+        resource_policy(NO_DEFAULT_SECURITY_GROUP, (DEFAULT_SECURITY_GROUP, ECS_SERVICE), _check_default_group),
+        stack_policy(NO_DEFAULT_GROUP_RULES, _check_default_group_rules),
+        resource_policy(NO_EGRESS_ALL_TO_WORLD, rule_types, _check_egress_all),
+        resource_policy(NO_ENVOY_ADMIN, rule_types + LB_LISTENERS + LB_TARGET_GROUPS, _check_envoy_admin),
+        resource_policy(REFERENCES_RESOLVABLE, rule_types, _check_references),
+        stack_policy(REFERENCES_IN_STACK, _check_references_in_stack),
+        resource_policy(NO_ENI_ATTACHMENT, (ENI_ATTACHMENT, NETWORK_INTERFACE), _check_eni),
+    ]
+
