@@ -29,7 +29,7 @@ def group_key(workload: Workload) -> str:
     return f"{workload.kind}-{workload.name}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class RuleSpec:
     """One TCP rule on one port: `group` lets traffic in from / out to `peer_group` or `cidr`."""
 
@@ -51,7 +51,7 @@ class RuleSpec:
 
 
 def rule_specs(graph: MeshGraph, public_cidrs: list[str]) -> list[RuleSpec]:
-    """Every rule the mesh needs, sorted; no two alike."""
+    """Every rule the mesh needs, no two alike, in a stable order."""
     rules: set[RuleSpec] = set()
     for access in graph.access:
         source, target = group_key(access.source), group_key(Workload("color", access.target))
@@ -64,7 +64,7 @@ def rule_specs(graph: MeshGraph, public_cidrs: list[str]) -> list[RuleSpec]:
         rules.add(RuleSpec(gateway, "ingress", port, peer_group=LOAD_BALANCER_GROUP))
         rules.add(RuleSpec(LOAD_BALANCER_GROUP, "egress", port, peer_group=gateway))
         rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", port, cidr=cidr) for cidr in public_cidrs)
-    return sorted(rules)
+    return sorted(rules, key=lambda rule: rule.resource_name)
 
 
 class SecurityGroups(MeshComponent):

@@ -35,3 +35,10 @@ def test_colors_and_gateway_with_the_same_name_get_different_groups(reference_da
     rules = rule_specs(MeshGraph(topology_from(reference_data)), ["0.0.0.0/0"])
     assert RuleSpec("color-gateway", "ingress", 80, peer_group="color-blue") in rules
     assert RuleSpec("color-gateway", "ingress", 80, peer_group="gateway-gateway") not in rules
+
+
+def test_a_peer_on_443_sits_beside_the_https_egress(reference_data):
+    reference_data["colors"]["red"]["port"] = 443
+    rules = rule_specs(MeshGraph(topology_from(reference_data)), ["0.0.0.0/0"])
+    assert RuleSpec("color-blue", "egress", 443, peer_group="color-red") in rules
+    assert RuleSpec("color-blue", "egress", 443, cidr="0.0.0.0/0") in rules

@@ -1,0 +1,46 @@
+"""Hypothesis strategies for topologies that pass every check: shared by model and program tests."""
+
+from __future__ import annotations
+
+from hypothesis import assume, strategies as st
+
+from mesh_components.topology.checks import validate_topology
+from mesh_components.topology.model import Topology
+
+labels = st.from_regex(r"[a-z]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
+long_labels = st.from_regex(r"[a-z][a-z0-9]{40,61}[a-z0-9]", fullmatch=True)
+ports = st.sampled_from([80, 443, 3000, 8080, 9080, 50051])
+
+
+@st.composite
+def topology_data(draw, max_colors: int = 5) -> dict:
+    """A plain dict as a user would write it; protocols stay consistent through routers."""
+    names = draw(st.lists(st.one_of(labels, long_labels), min_size=2, max_size=max_colors + 2, unique=True))
+    router_count = draw(st.integers(0, min(2, len(names) - 1)))
+    color_names, router_names = names[router_count:], names[:router_count]
+    colors = {name: {"image": "forsakenidol/colorapp", "port": draw(ports), "env": {"COLOR": name}}
+              for name in color_names}
+    routers = {}
+    for router in router_names:
+        targets = draw(st.lists(st.sampled_from(color_names), min_size=1, max_size=3, unique=True))
+        weights = {target: draw(st.integers(0, 100)) for target in targets}
+        weights[targets[0]] = max(1, weights[targets[0]])
+        routers[router] = {"port": draw(ports), "routes": {"main": {"match": {"prefix": "/"}, "targets": weights}}}
+    services = color_names + router_names
+    for name in color_names:
+        colors[name]["backends"] = draw(st.lists(st.sampled_from(services), max_size=3, unique=True))
+    data = {"mesh": {"name": draw(st.one_of(st.just("color-mesh"), labels)), "namespace": "colors.local"},
+            "colors": colors, "routers": routers}
+    if draw(st.booleans()):
+        targets = draw(st.lists(st.sampled_from(services), min_size=1, max_size=3, unique=True))
+        data["gateway"] = {"name": draw(labels.filter(lambda n: n not in services)), "port": draw(ports),
+                           "routes": {f"r{i}": {"match": {"prefix": "/" + "x" * i}, "target": target}
+                                      for i, target in enumerate(targets)}}
+    return data
+
+
+@st.composite
+def valid_topologies(draw, max_colors: int = 5) -> Topology:
+    topology = Topology.model_validate(draw(topology_data(max_colors)))
+    assume(not any(problem.is_error for problem in validate_topology(topology)))
+    return topology
