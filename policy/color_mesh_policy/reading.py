@@ -154,10 +154,20 @@ class Settings:
     """A policy's config with the schema defaults filled in (the SDK does not fill them)."""
 
     def __init__(self, given: Mapping[str, Any], defaults: Mapping[str, Any]) -> None:
-        self._values = {**defaults, **{key: value for key, value in dict(given or {}).items() if value is not None}}
+        given = {key: _whole_numbers(value) for key, value in dict(given or {}).items() if value is not None}
+        self._values = {**defaults, **given}
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
+
+
+def _whole_numbers(value: Any) -> Any:
+    """Config arrives through protobuf Structs, where every number is a float."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 @dataclass
