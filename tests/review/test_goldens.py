@@ -22,3 +22,9 @@ def test_access_of_reference_mesh(run_command):
     code, out, err = run_command("access", REFERENCE)
     assert (code, err) == (0, "")
     assert_matches_golden("access.md", out)
+
+
+def test_readme_shows_the_current_diagram_and_matrix(run_command):
+    readme = (REFERENCE.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "```mermaid\n" + run_command("graph", REFERENCE)[1] + "```\n" in readme
+    assert run_command("access", REFERENCE)[1] in readme
