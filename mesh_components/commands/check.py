@@ -1,0 +1,88 @@
+"""`check [--stack dev] [--policy-config FILE]`: the policy pack's verdicts on a stack, offline.
+
+Runs the program under the mock engine and hands every resource to the real policy pack as
+`pulumi preview --policy-pack policy` would. Exit 0: no mandatory violation (advisories may be
+printed). Exit 1: a mandatory violation, or the program refused its topology/config. Exit 2:
+unusable arguments (no such stack, unreadable policy config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from mesh_components.offline.policy_runner import PolicyPackError, PolicyPackProcess, Verdict, load_policy_config
+from mesh_components.offline.runner import OfflineRunError, run_stack
+
+HELP = "Run a stack offline through the policy pack: exit 1 on any mandatory violation."
+
+EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml config to run with (default dev)")
+    parser.add_argument(
+        "--policy-config",
+        "--config-file",
+        dest="policy_config",
+        type=Path,
+        help="policy pack config JSON, as for `pulumi preview --policy-pack-config`",
+    )
+    parser.add_argument("--root", type=Path, default=Path("."), help="project directory (default: current)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pulumi.errors import RunError
+
+    try:
+        from mesh_components.topology.errors import TopologyError
+    except ImportError:  # the loader's error type; without it only RunError reports bad input
+        TopologyError = RunError  # noqa: N806
+
+    try:
+        config = load_policy_config(args.policy_config) if args.policy_config else None
+        recording = run_stack(args.stack, args.root)
+    except (OfflineRunError, PolicyPackError) as error:
+        print(f"check: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except TopologyError as error:
+        problems = getattr(error, "problems", None) or [error]
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_VIOLATIONS
+    except RunError as error:  # the program's own refusal of its config/topology, already located
+        print(error, file=sys.stderr)
+        return EXIT_VIOLATIONS
+    try:
+        with PolicyPackProcess() as pack:
+            verdicts = pack.analyze(recording, config)
+    except PolicyPackError as error:
+        print(f"check: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print_verdicts(verdicts, len(recording.resources), args.stack)
+    return EXIT_VIOLATIONS if any(verdict.is_mandatory for verdict in verdicts) else EXIT_CLEAN
+
+
+def _resource_label(urn: str) -> str:
+    if not urn:
+        return "stack"
+    qualified_type, name = urn.split("::")[-2:]
+    return f"{qualified_type.rsplit('$', 1)[-1]} {name}"
+
+
+def print_verdicts(verdicts: list[Verdict], resource_count: int, stack: str) -> None:
+    by_resource: dict[str, list[Verdict]] = defaultdict(list)
+    for verdict in verdicts:
+        by_resource[verdict.urn].append(verdict)
+    for urn in sorted(by_resource, key=_resource_label):
+        print(_resource_label(urn))
+        for verdict in sorted(by_resource[urn], key=lambda v: (not v.is_mandatory, v.policy_name)):
+            detail = verdict.message.split("\n", 1)[-1].replace("\n", " ")
+            print(f"  [{verdict.enforcement_level}] {verdict.policy_name}: {detail}")
+    mandatory = sum(verdict.is_mandatory for verdict in verdicts)
+    print(
+        f"{stack}: {resource_count} resources checked, {mandatory} mandatory violation(s), "
+        f"{len(verdicts) - mandatory} advisory"
+    )
