@@ -1,0 +1,28 @@
+"""`plan [--stack dev] [--json]`: what `pulumi preview` would create, offline (no Pulumi CLI, no AWS)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from mesh_components.offline.plan import plan_data, render_plan
+
+from .stack_run import add_stack_argument, run_stack_or_report
+
+HELP = "Show the resource tree, counts by type and stack outputs a stack would produce, offline."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_stack_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    recording = run_stack_or_report("plan", args.stack)
+    if isinstance(recording, int):
+        return recording
+    if args.json:
+        print(json.dumps(plan_data(recording, args.stack), indent=2, sort_keys=True))
+    else:
+        print(render_plan(recording, args.stack), end="")
+    return 0

@@ -1,0 +1,68 @@
+"""What `pulumi preview` would show, from a mock-engine recording: the resource tree, counts, outputs."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from .recording import Recording, RecordedResource
+
+_BRANCH, _LAST, _PIPE, _SPACE = "├─ ", "└─ ", "│  ", "   "
+
+
+def children_by_parent(recording: Recording) -> dict[str, list[RecordedResource]]:
+    children: dict[str, list[RecordedResource]] = {}
+    for resource in recording.resources:
+        children.setdefault(resource.parent, []).append(resource)
+    for siblings in children.values():
+        siblings.sort(key=lambda r: (r.custom, r.type, r.name))  # components first, like preview
+    return children
+
+
+def counts_by_type(recording: Recording) -> dict[str, int]:
+    return dict(sorted(Counter(r.type for r in recording.resources if r.custom).items()))
+
+
+def plan_data(recording: Recording, stack: str) -> dict[str, Any]:
+    """The plan as data: every resource with its parent and inputs, counts, outputs."""
+    return {
+        "stack": stack,
+        "resources": [
+            {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent or None, "custom": r.custom,
+             "dependencies": list(r.dependencies), "inputs": r.inputs}
+            for r in recording.resources
+        ],
+        "counts": counts_by_type(recording),
+        "total": sum(1 for r in recording.resources if r.custom),
+        "outputs": recording.stack_outputs,
+    }
+
+
+def render_plan(recording: Recording, stack: str) -> str:
+    lines = [f"Plan for stack {stack} (offline, mock engine: what `pulumi preview` would create)", ""]
+    lines += _tree_lines(recording)
+    counts = counts_by_type(recording)
+    width = max((len(token) for token in counts), default=0)
+    lines += ["", f"Resources: + {sum(counts.values())} to create", ""]
+    lines += [f"    {token.ljust(width)}  {count:>4}" for token, count in counts.items()]
+    lines += ["", "Outputs:"]
+    lines += [f"    {key}: {json.dumps(value, sort_keys=True)}" for key, value in sorted(recording.stack_outputs.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _tree_lines(recording: Recording) -> list[str]:
+    children = children_by_parent(recording)
+    rows: list[tuple[str, str]] = []
+
+    def walk(resource: RecordedResource, prefix: str, connector: str) -> None:
+        rows.append((prefix + connector + resource.type, resource.name))
+        below = children.get(resource.urn, [])
+        indent = "" if not connector else prefix + (_SPACE if connector == _LAST else _PIPE)
+        for index, child in enumerate(below):
+            walk(child, indent, _LAST if index == len(below) - 1 else _BRANCH)
+
+    for root in children.get("", []):
+        walk(root, "", "")
+    width = max(len(kind) for kind, _ in rows) if rows else 0
+    return [f"    {'Type'.ljust(width)}  Name"] + [f" +  {kind.ljust(width)}  {name}" for kind, name in rows]
