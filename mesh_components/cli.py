@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Each module exposes HELP (one line), add_arguments(parser) and run(args) -> exit code.
-COMMANDS = ("validate", "schema", "graph", "access", "diff", "check")
+COMMANDS = ("validate", "schema", "graph", "access", "diff", "check", "plan")
 
 
 def build_parser() -> argparse.ArgumentParser:
