@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from mesh_components.topology.graph import PublicEntry
 from mesh_components.topology.model import GatewayRoute
 
 from .access_diff import AccessDiff, Change, describe_edge
@@ -87,11 +88,15 @@ def _gateway_routes(diff: AccessDiff) -> list[str]:
     return _section("Gateway routes", table(["change", "route", "old", "new"], rows) if rows else [])
 
 
+def _show_entry(entry: PublicEntry) -> str:
+    return f"gateway `{entry.gateway.name}` {entry.protocol}:{entry.port}"
+
+
 def _exposure(diff: AccessDiff) -> list[str]:
     body = []
     entry = diff.public_entry
     if entry:
-        show = lambda e: f"gateway `{e.gateway.name}` {e.protocol}:{e.port}"  # noqa: E731
+        show = _show_entry
         if entry.old is None:
             body.append(f"- the internet can now reach {show(entry.new)} through the NLB")
         elif entry.new is None:
