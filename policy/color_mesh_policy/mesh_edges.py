@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from .reading import PolicySpec, Settings, Subject, is_unknown, stack_policy
+from .reading import PolicySpec, Settings, Subject, stack_policy
 from .security_group_rules import RULE_TYPES, rules_of
 from .stack_index import ECS_SERVICE, StackIndex
 
@@ -133,13 +133,10 @@ def _check_mesh_edges(resources: list[Subject], settings: Settings) -> Iterable[
     owners = workload_groups(index)
     for subject in index.of_types(RULE_TYPES):
         for rule in rules_of(subject):
-            if rule.direction != "ingress":
+            if not rule.needs("direction", "group", "peers") or rule.direction != "ingress":
                 continue
             target = rule.group_id
             sources = list(rule.source_groups) + ([target] if rule.self_reference else [])
-            if is_unknown(target) or any(is_unknown(source) for source in sources):
-                subject.props.note_unknown("securityGroupId")
-                continue
             if target not in owners:
                 continue
             for source in sources:

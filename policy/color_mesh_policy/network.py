@@ -32,7 +32,7 @@ NO_ALL_PROTOCOLS = PolicySpec(
 
 def _check_all_protocols(subject: Subject, settings: Settings) -> Iterable[str]:
     for rule in rules_of(subject):
-        if rule.protocol == "all":
+        if rule.needs("protocol") and rule.protocol == "all":
             yield subject.violation(
                 f"{rule.describe()} uses protocol -1 (all protocols), which opens every port whatever fromPort/toPort say",
                 "use protocol \"tcp\" with fromPort = toPort = the one port the peer needs",
@@ -49,9 +49,10 @@ PORT_RANGE_LIMIT = PolicySpec(
 def _check_port_range(subject: Subject, settings: Settings) -> Iterable[str]:
     widest = settings["maxPortRangeWidth"]
     for rule in rules_of(subject):
+        if not rule.needs("protocol"):
+            continue
         if rule.has_ports:
-            if is_unknown(rule.from_port) or is_unknown(rule.to_port):
-                subject.props.note_unknown("fromPort/toPort")
+            if not rule.needs("ports"):
                 continue
             low, high = rule.port_range
             if high - low + 1 > widest:
@@ -90,11 +91,14 @@ PUBLIC_INGRESS_LISTENER_PORTS = PolicySpec(
 def _check_public_ingress_ports(subject: Subject, settings: Settings) -> Iterable[str]:
     listener_ports = set(settings["publicListenerPorts"])
     for rule in rules_of(subject):
-        if rule.direction != "ingress":
+        if not rule.needs("direction") or rule.direction != "ingress":
             continue
+        rule.needs("peers")
         for cidr in _invalid_sources(rule):
             yield subject.violation(f"{rule.describe()} has source {cidr!r}, which is not a network", "write a valid CIDR")
         public = _public_sources(rule, settings)
+        if public and not rule.needs("protocol", "ports"):
+            continue
         port_range = rule.port_range
         single_listener_port = (
             rule.protocol in ("tcp", "udp") and port_range is not None and port_range[0] == port_range[1] and port_range[0] in listener_ports
@@ -119,14 +123,13 @@ def _check_public_ingress(resources: list[Subject], settings: Settings) -> Itera
     index = StackIndex(resources)
     for subject in index.of_types(RULE_TYPES):
         for rule in rules_of(subject):
-            if rule.direction != "ingress":
+            if not rule.needs("direction") or rule.direction != "ingress":
                 continue
+            rule.needs("peers")
             public = _public_sources(rule, settings)
-            if not public:
+            if not public or not rule.needs("group", "protocol", "ports"):
                 continue
             group = rule.group_id
-            if is_unknown(group):
-                continue
             exempt_ports = index.public_listener_ports(group)
             port_range = rule.port_range
             if port_range is not None and port_range[0] == port_range[1] and rule.protocol in ("tcp", "udp") and (rule.protocol, port_range[0]) in exempt_ports:
@@ -150,7 +153,8 @@ NO_SELF_ALL_TRAFFIC = PolicySpec(
 
 def _check_self_all_traffic(subject: Subject, settings: Settings) -> Iterable[str]:
     for rule in rules_of(subject):
-        if refers_to_itself(rule) and rule.opens_every_port:
+        rule.needs("group", "peers")
+        if refers_to_itself(rule) and rule.needs("protocol", "ports") and rule.opens_every_port:
             yield subject.violation(
                 f"{rule.describe()} lets every member of the group reach every other member on every port",
                 "remove the self rule; allow the single port a declared caller needs from the caller's own group",
@@ -195,7 +199,7 @@ def _check_default_group_rules(resources: list[Subject], settings: Settings) -> 
         if subject.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
             continue
         for rule in rules_of(subject):
-            if rule.group_id in defaults:
+            if rule.needs("group") and rule.group_id in defaults:
                 yield subject.urn, subject.violation(
                     f"{rule.describe()} is attached to {rule.group_id}, a VPC's default security group",
                     "attach the rule to the workload's own security group",
@@ -216,8 +220,9 @@ NO_EGRESS_ALL_TO_WORLD = PolicySpec(
 
 def _check_egress_all(subject: Subject, settings: Settings) -> Iterable[str]:
     for rule in rules_of(subject):
-        if rule.direction != "egress" or not rule.opens_every_port:
+        if not rule.needs("direction", "protocol", "ports") or rule.direction != "egress" or not rule.opens_every_port:
             continue
+        rule.needs("peers")
         public = [str(network) for network in rule.networks() if is_public(network)]
         if public or rule.prefix_lists:
             yield subject.violation(
@@ -244,7 +249,7 @@ def _check_envoy_admin(subject: Subject, settings: Settings) -> Iterable[str]:
             yield subject.violation(f"forwards port {admin}, the Envoy admin port", "expose only the Envoy listener port")
         return
     for rule in rules_of(subject):
-        if rule.direction == "ingress" and rule.opens_tcp_port(admin):
+        if rule.needs("direction", "protocol", "ports") and rule.direction == "ingress" and rule.opens_tcp_port(admin):
             yield subject.violation(
                 f"{rule.describe()} opens tcp {admin}, the Envoy admin port (it can drain, reconfigure and stop the proxy)",
                 f"narrow the rule to the service's listener port, which is never {admin}",
@@ -261,10 +266,9 @@ REFERENCES_RESOLVABLE = PolicySpec(
 def _check_references(subject: Subject, settings: Settings) -> Iterable[str]:
     allowed = set(settings["allowedPrefixListIds"])
     for rule in rules_of(subject):
+        rule.needs("peers")
         for prefix_list in rule.prefix_lists:
-            if is_unknown(prefix_list):
-                subject.props.note_unknown("prefixListIds")
-            elif prefix_list not in allowed:
+            if not is_unknown(prefix_list) and prefix_list not in allowed:
                 yield subject.violation(
                     f"{rule.describe()} uses prefix list {prefix_list}, whose addresses cannot be checked here",
                     "use CIDRs or security-group references, or add the prefix list to allowedPrefixListIds after review",
@@ -288,6 +292,7 @@ def _check_references_in_stack(resources: list[Subject], settings: Settings) -> 
     known = index.group_ids()
     for subject in index.of_types(RULE_TYPES):
         for rule in rules_of(subject):
+            rule.needs("peers", "group")
             named = [group for group in rule.source_groups if isinstance(group, str)]
             if isinstance(rule.group_id, str) and subject.type not in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
                 named.append(rule.group_id)

@@ -98,7 +98,7 @@ class Props:
         return list(value) if isinstance(value, list) else [value]
 
     def note_unknown(self, path: str) -> None:
-        self.unknowns.append(path)
+        self.unknowns.append(".".join(filter(None, [self._path, path])))
 
 
 def as_int(value: Any) -> Optional[int]:

@@ -89,6 +89,24 @@ class Rule:
     source_groups: list = field(default_factory=list)  # referenced group ids
     self_reference: bool = False
     group_id: Any = None  # the group the rule is on; None when unknown from the inputs
+    subject: Any = None  # the resource the rule was read from
+
+    def needs(self, *aspects: str) -> bool:
+        """False, noting the unknown on the resource, if an aspect the check needs is unknown.
+
+        Aspects: direction, protocol, ports, peers (CIDRs, prefix lists, groups), group.
+        """
+        values = {
+            "direction": [self.direction],
+            "protocol": [self.protocol],
+            "ports": [self.from_port, self.to_port],
+            "peers": [*self.cidrs, *self.prefix_lists, *self.source_groups],
+            "group": [self.group_id],
+        }
+        unknown = [aspect for aspect in aspects if any(is_unknown(value) for value in values[aspect])]
+        if unknown and self.subject is not None:
+            self.subject.props.note_unknown(f"{self.where or 'rule'} {'/'.join(unknown)}".strip())
+        return not unknown
 
     @property
     def has_ports(self) -> bool:
@@ -207,13 +225,19 @@ def _vpc_rule(subject: Subject) -> list[Rule]:
 
 
 def rules_of(subject: Subject) -> list[Rule]:
+    """The rules a resource writes. Reading them notes no unknowns: `Rule.needs` does, per check."""
+    quiet = Subject(subject.type, subject.name, subject.urn, Props(subject.props.data))
     if subject.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
-        return _inline_rules(subject)
-    if subject.type == LEGACY_RULE:
-        return _legacy_rule(subject)
-    if subject.type in (INGRESS_RULE, EGRESS_RULE):
-        return _vpc_rule(subject)
-    return []
+        rules = _inline_rules(quiet)
+    elif subject.type == LEGACY_RULE:
+        rules = _legacy_rule(quiet)
+    elif subject.type in (INGRESS_RULE, EGRESS_RULE):
+        rules = _vpc_rule(quiet)
+    else:
+        rules = []
+    for rule in rules:
+        rule.subject = subject
+    return rules
 
 
 def refers_to_itself(rule: Rule) -> bool:
