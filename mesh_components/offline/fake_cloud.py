@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping
@@ -53,13 +54,19 @@ def has_optional_name_input(type_token: str) -> bool:
     """True when the pulumi-aws resource takes an optional `name`, which the provider auto-names."""
     try:
         package, module_path, class_name = type_token.split(":")
-        module = module_path.split("/")[0]
-        python_module = "pulumi_aws" if module == "index" else f"pulumi_aws.{module}"
-        args_class = getattr(importlib.import_module(python_module), f"{class_name}Args")
+        with warnings.catch_warnings():  # importing a pulumi_aws module warns about its deprecated members
+            warnings.simplefilter("ignore", DeprecationWarning)
+            args_class = _args_class(package, module_path, class_name)
         parameter = inspect.signature(args_class.__init__).parameters.get("name")
     except (ValueError, ImportError, AttributeError, TypeError):
         return False
     return package == "aws" and parameter is not None and parameter.default is None
+
+
+def _args_class(package: str, module_path: str, class_name: str):
+    module = module_path.split("/")[0]
+    python_module = "pulumi_aws" if module == "index" else f"pulumi_aws.{module}"
+    return getattr(importlib.import_module(python_module), f"{class_name}Args")
 
 
 def auto_name(type_token: str, logical_name: str, identity: Identity) -> str:
