@@ -34,7 +34,8 @@ def load_or_error(raw: bytes) -> None:
         parse_topology(raw, "t.yaml")
     except TopologyError as error:
         assert error.problems and not error.unreadable
-        last_line = raw.count(b"\n") + 1
+        # YAML also breaks lines at a lone \r, NEL and U+2028/9; str.splitlines counts all of those
+        last_line = len(raw.decode("utf-8", "replace").splitlines()) + 1
         for problem in error.problems:
             assert problem.file == "t.yaml" and problem.message
             assert 1 <= problem.line <= last_line and problem.col >= 1
