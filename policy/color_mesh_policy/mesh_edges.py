@@ -24,6 +24,11 @@ ROUTE_KINDS = ("httpRoute", "http2Route", "grpcRoute", "tcpRoute")
 Workload = tuple[str, str, str]  # (mesh, "virtualNode" | "virtualGateway", name)
 
 
+def _key(mesh: object, name: object) -> tuple:
+    """A lookup key of two names; anything but a string (an odd shape) becomes None."""
+    return tuple(value if isinstance(value, str) else None for value in (mesh, name))
+
+
 def _name(workload: Workload) -> str:
     return f"{'virtual node' if workload[1] == 'virtualNode' else 'virtual gateway'} {workload[2]}"
 
@@ -47,7 +52,7 @@ class DeclaredMesh:
             self._read_gateway_route(route)
 
     def _read_node(self, node: Subject) -> None:
-        key = (node.props.get("meshName"), node.props.get("name"))
+        key = _key(node.props.get("meshName"), node.props.get("name"))
         listeners = node.props.items("spec", "listeners")
         for index, _ in enumerate(listeners if isinstance(listeners, list) else []):
             port = node.props.get("spec", "listeners", index, "portMapping", "port")
@@ -60,7 +65,7 @@ class DeclaredMesh:
                 self.backends[key].add(service)
 
     def _read_service(self, service: Subject) -> None:
-        key = (service.props.get("meshName"), service.props.get("name"))
+        key = _key(service.props.get("meshName"), service.props.get("name"))
         node = service.props.get("spec", "provider", "virtualNode", "virtualNodeName")
         router = service.props.get("spec", "provider", "virtualRouter", "virtualRouterName")
         if isinstance(node, str):
@@ -69,7 +74,7 @@ class DeclaredMesh:
             self.providers[key] = ("virtualRouter", router)
 
     def _read_route(self, route: Subject) -> None:
-        key = (route.props.get("meshName"), route.props.get("virtualRouterName"))
+        key = _key(route.props.get("meshName"), route.props.get("virtualRouterName"))
         for kind in ROUTE_KINDS:
             targets = route.props.items("spec", kind, "action", "weightedTargets")
             for index, _ in enumerate(targets if isinstance(targets, list) else []):
@@ -79,7 +84,7 @@ class DeclaredMesh:
                     self.router_targets[key].add((node, int(port) if isinstance(port, (int, float)) else None))
 
     def _read_gateway_route(self, route: Subject) -> None:
-        key = (route.props.get("meshName"), route.props.get("virtualGatewayName"))
+        key = _key(route.props.get("meshName"), route.props.get("virtualGatewayName"))
         for kind in ("httpRoute", "http2Route", "grpcRoute"):
             service = route.props.get("spec", kind, "action", "target", "virtualService", "virtualServiceName")
             if isinstance(service, str):
@@ -136,8 +141,8 @@ def _check_mesh_edges(resources: list[Subject], settings: Settings) -> Iterable[
             if not rule.needs("direction", "group", "peers") or rule.direction != "ingress":
                 continue
             target = rule.group_id
-            sources = list(rule.source_groups) + ([target] if rule.self_reference else [])
-            if target not in owners:
+            sources = [group for group in [*rule.source_groups, *([target] if rule.self_reference else [])] if isinstance(group, str)]
+            if not isinstance(target, str) or target not in owners:
                 continue
             for source in sources:
                 for caller in sorted(owners.get(source, ())):

@@ -129,7 +129,7 @@ def _check_public_ingress(resources: list[Subject], settings: Settings) -> Itera
             public = _public_sources(rule, settings)
             if not public or not rule.needs("group", "protocol", "ports"):
                 continue
-            group = rule.group_id
+            group = rule.group_id if isinstance(rule.group_id, str) else None
             exempt_ports = index.public_listener_ports(group)
             port_range = rule.port_range
             if port_range is not None and port_range[0] == port_range[1] and rule.protocol in ("tcp", "udp") and (rule.protocol, port_range[0]) in exempt_ports:
@@ -199,7 +199,7 @@ def _check_default_group_rules(resources: list[Subject], settings: Settings) -> 
         if subject.type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
             continue
         for rule in rules_of(subject):
-            if rule.needs("group") and rule.group_id in defaults:
+            if rule.needs("group") and isinstance(rule.group_id, str) and rule.group_id in defaults:
                 yield subject.urn, subject.violation(
                     f"{rule.describe()} is attached to {rule.group_id}, a VPC's default security group",
                     "attach the rule to the workload's own security group",

@@ -37,13 +37,13 @@ class StackIndex:
     # --- security groups ---------------------------------------------------------------------
 
     def group_ids(self) -> set[str]:
-        ids = {group.props.get("id") for group in self.of_types((SECURITY_GROUP, DEFAULT_SECURITY_GROUP))}
-        return {value for value in ids | self.default_group_ids() if isinstance(value, str)}
+        ids = _strings([group.props.get("id") for group in self.of_types((SECURITY_GROUP, DEFAULT_SECURITY_GROUP))])
+        return set(ids) | self.default_group_ids()
 
     def default_group_ids(self) -> set[str]:
-        ids = {vpc.props.get("defaultSecurityGroupId") for vpc in self.of_types((VPC,))}
-        ids |= {group.props.get("id") for group in self.of_types((DEFAULT_SECURITY_GROUP,))}
-        return {value for value in ids if isinstance(value, str)}
+        ids = [vpc.props.get("defaultSecurityGroupId") for vpc in self.of_types((VPC,))]
+        ids += [group.props.get("id") for group in self.of_types((DEFAULT_SECURITY_GROUP,))]
+        return set(_strings(ids))
 
     def service_groups(self, service: Subject) -> list[str]:
         groups = service.props.items("networkConfiguration", "securityGroups")
