@@ -12,9 +12,14 @@ from collections.abc import Iterable, Iterator
 from typing import Callable
 
 from . import limits
+from .check_support import all_color_listeners
 from .errors import Problem
 from .graph import MeshGraph
+from .listener_checks import LISTENER_CHECKS, listener_protocols
 from .model import Color, Topology
+from .observability_checks import OBSERVABILITY_CHECKS
+from .route_checks import GATEWAY_ROUTE_CHECKS, ROUTE_CHECKS
+from .tls_checks import TLS_CHECKS
 
 Check = Callable[[Topology], Iterator[Problem]]
 
@@ -98,6 +103,13 @@ def check_shared_name_space(topology: Topology) -> Iterator[Problem]:
                 path=("routers", name),
                 on_key=True,
             )
+    gateway = topology.gateway
+    if gateway and gateway.name in topology.colors:
+        yield Problem(
+            f"{gateway.name!r} is already a color; the gateway and the colors share one name space "
+            "(ECS services, task families and IAM roles are named after them); rename one",
+            path=("gateway", "name"),
+        )
 
 
 # --- references -------------------------------------------------------------------------------
@@ -172,10 +184,20 @@ def check_router_protocols(topology: Topology) -> Iterator[Problem]:
 def _target_protocol_problems(topology: Topology, protocol: str, targets: Iterable[str], path: tuple) -> Iterator[Problem]:
     for target in targets:
         color: Color | None = topology.colors.get(target)
-        if color is not None and color.protocol != protocol:
+        if color is None:
+            continue
+        speaking = [listener for listener in color.all_listeners if listener.protocol == protocol]
+        if not speaking and len(color.all_listeners) == 1:
             yield Problem(
-                f"color {target!r} listens on {color.protocol} but the router on {protocol}; "
+                f"color {target!r} listens on {color.all_listeners[0].protocol} but the router on {protocol}; "
                 "a router's targets must all speak the router's protocol",
+                path=path + (target,),
+                on_key=True,
+            )
+        elif len(speaking) != 1:
+            yield Problem(
+                f"color {target!r} has {len(speaking)} {protocol} listeners ({listener_protocols(color.all_listeners)}); "
+                f"a router's target needs exactly one listener speaking the router's protocol",
                 path=path + (target,),
                 on_key=True,
             )
@@ -222,7 +244,7 @@ def _duplicate_priorities(priorities: dict[str, int | None], path: tuple, owner:
 def check_route_prefixes(topology: Topology) -> Iterator[Problem]:
     for router_name, router in topology.routers.items():
         for route_name, route in router.routes.items():
-            if not route.match.prefix.startswith("/"):
+            if route.match.prefix is not None and not route.match.prefix.startswith("/"):
                 yield Problem(
                     f"prefix {route.match.prefix!r} does not start with '/'; prefixes are URL paths like /api",
                     path=("routers", router_name, "routes", route_name, "match", "prefix"),
@@ -239,25 +261,35 @@ def check_gateway_prefixes(topology: Topology) -> Iterator[Problem]:
     for name, route in topology.gateway.routes.items():
         prefix = route.match.prefix
         path = ("gateway", "routes", name, "match", "prefix")
+        same_match = route.match.model_dump_json()
+        if prefix is None:
+            if same_match in first_with:
+                yield Problem(
+                    f"the same match is already used by gateway route {first_with[same_match]!r}; "
+                    "each gateway route needs its own match",
+                    path=path[:-1],
+                )
+            first_with.setdefault(same_match, name)
+            continue
         if not prefix.startswith("/"):
             yield Problem(f"prefix {prefix!r} does not start with '/'; prefixes are URL paths like /api", path=path)
         elif prefix.startswith(limits.RESERVED_GATEWAY_PREFIXES):
             reserved = " and ".join(limits.RESERVED_GATEWAY_PREFIXES)
             yield Problem(f"prefix {prefix!r} is reserved; virtual gateways keep {reserved} for themselves", path=path)
-        elif prefix in first_with:
+        elif same_match in first_with:
             yield Problem(
-                f"prefix {prefix!r} is already matched by gateway route {first_with[prefix]!r}; "
+                f"prefix {prefix!r} is already matched by gateway route {first_with[same_match]!r}; "
                 "each gateway route needs its own match",
                 path=path,
             )
-        first_with.setdefault(prefix, name)
+        first_with.setdefault(same_match, name)
 
 
 # --- tasks and listeners ----------------------------------------------------------------------
 
 
 def check_ports(topology: Topology) -> Iterator[Problem]:
-    listeners = [(("colors", name, "port"), color.port) for name, color in topology.colors.items()]
+    listeners = [(path + ("port",), listener.port) for _, path, listener in all_color_listeners(topology)]
     listeners += [(("routers", name, "port"), router.port) for name, router in topology.routers.items()]
     if topology.gateway:
         listeners.append((("gateway", "port"), topology.gateway.port))
@@ -292,22 +324,6 @@ def _memory_choices(allowed: tuple[int, ...]) -> str:
     return f"{allowed[0]}..{allowed[-1]} in steps of {step}"
 
 
-def check_health_checks(topology: Topology) -> Iterator[Problem]:
-    for name, color in topology.colors.items():
-        check = color.health_check
-        if check is None or check.path is None:
-            continue
-        path = ("colors", name, "health_check", "path")
-        if color.protocol not in limits.HTTP_PROTOCOLS:
-            yield Problem(
-                f"a {color.protocol} service is probed without a path; "
-                f"health_check.path is for {' and '.join(limits.HTTP_PROTOCOLS)} services (remove it)",
-                path=path,
-            )
-        elif not check.path.startswith("/"):
-            yield Problem(f"path {check.path!r} does not start with '/'; write it like /healthcheck", path=path)
-
-
 # --- warnings ---------------------------------------------------------------------------------
 
 
@@ -338,6 +354,10 @@ ERROR_CHECKS: tuple[Check, ...] = (
     check_gateway_prefixes,
     check_ports,
     check_fargate_sizes,
-    check_health_checks,
+    *LISTENER_CHECKS,
+    *ROUTE_CHECKS,
+    *GATEWAY_ROUTE_CHECKS,
+    *TLS_CHECKS,
+    *OBSERVABILITY_CHECKS,
 )
 WARNING_CHECKS: tuple[Check, ...] = (warn_unreachable_colors,)

@@ -29,7 +29,11 @@ class Workload:
 
 @dataclass(frozen=True)
 class VirtualService:
-    """A name callers use (`<name>.<namespace>`) and the colors that answer it."""
+    """A name callers use (`<name>.<namespace>`) and the colors that answer it.
+
+    `protocol` and `port` are the first listener's; a color with several listeners lists them all
+    in `ports`, and a call to it may reach each of them.
+    """
 
     name: str
     dns_name: str
@@ -37,6 +41,11 @@ class VirtualService:
     protocol: str
     port: int
     serving_colors: tuple[str, ...]  # a router's targets, weight-0 ones included: weights change without redeploys
+    ports: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.ports:
+            object.__setattr__(self, "ports", (self.port,))
 
 
 @dataclass(frozen=True, order=True)
@@ -85,10 +94,11 @@ class MeshGraph:
     @cached_property
     def services(self) -> dict[str, VirtualService]:
         """Every virtual service by name: one per color and one per router."""
-        services = {
-            name: VirtualService(name, self.dns_name(name), "color", color.protocol, color.port, (name,))
-            for name, color in self.topology.colors.items()
-        }
+        services = {}
+        for name, color in self.topology.colors.items():
+            listeners = color.all_listeners
+            services[name] = VirtualService(name, self.dns_name(name), "color", listeners[0].protocol, listeners[0].port,
+                                            (name,), tuple(listener.port for listener in listeners))
         for name, router in self.topology.routers.items():
             targets = tuple(sorted({color for route in router.routes.values() for color in route.targets}))
             services[name] = VirtualService(name, self.dns_name(name), "router", router.protocol, router.port, targets)
@@ -108,14 +118,24 @@ class MeshGraph:
                 edges |= self._edges_to(Workload("color", caller), service)
         if self.gateway:
             for route in self.topology.gateway.routes.values():
-                edges |= self._edges_to(self.gateway, route.target)
+                edges |= self._edges_to(self.gateway, route.target, route.target_port)
         return tuple(sorted(edges))
 
-    def _edges_to(self, caller: Workload, service: str) -> set[CallEdge]:
+    def _edges_to(self, caller: Workload, service: str, only_port: int | None = None) -> set[CallEdge]:
+        virtual_service = self.services[service]
+        if virtual_service.kind == "color":
+            ports = (only_port,) if only_port else virtual_service.ports
+            return {CallEdge(caller, service, service, port) for port in ports}
         return {
-            CallEdge(caller, service, callee, self.topology.colors[callee].port)
-            for callee in self.services[service].serving_colors
+            CallEdge(caller, service, callee, port)
+            for callee in virtual_service.serving_colors
+            for port in self.ports_speaking(callee, virtual_service.protocol)
         }
+
+    def ports_speaking(self, color: str, protocol: str) -> tuple[int, ...]:
+        """The ports of `color`'s listeners that speak `protocol` (what a router in front of it reaches)."""
+        return tuple(listener.port for listener in self.topology.colors[color].all_listeners
+                     if listener.protocol == protocol)
 
     @cached_property
     def access(self) -> tuple[Access, ...]:
@@ -148,11 +168,15 @@ class MeshGraph:
 
     @cached_property
     def gateway_routes_by_precedence(self) -> tuple[tuple[str, GatewayRoute, int], ...]:
-        """(name, route, priority), longest prefix first: an explicit priority is kept, others get their rank."""
+        """(name, route, priority), most specific first: an explicit priority is kept, others get their rank.
+
+        Whole-path matches come before prefixes, longer prefixes before shorter ones, and among
+        equal prefixes a route with more conditions (hostname, headers, ...) goes first.
+        """
         gateway = self.topology.gateway
         if not gateway:
             return ()
-        ordered = sorted(gateway.routes.items(), key=lambda item: (-len(item[1].match.prefix or ""), item[0]))
+        ordered = sorted(gateway.routes.items(), key=lambda item: (_specificity(item[1]), item[0]))
         return tuple((name, route, rank if route.priority is None else route.priority)
                      for rank, (name, route) in enumerate(ordered))
 
@@ -161,3 +185,10 @@ class MeshGraph:
         """Colors that no color and no gateway route can reach: deployed, but nobody can call them."""
         reached = {edge.callee for edge in self.edges}
         return tuple(name for name in self.topology.colors if name not in reached)
+
+
+def _specificity(route: GatewayRoute) -> tuple[int, int, int]:
+    """Sort key: lower sorts first, i.e. is tried first."""
+    match = route.match
+    conditions = len(match.given("hostname", "headers", "query_parameters", "metadata", "port"))
+    return (0 if match.path else 1, -len(match.prefix or match.service_name or ""), -conditions)

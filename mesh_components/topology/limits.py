@@ -51,3 +51,24 @@ FARGATE_MEMORY_BY_CPU: dict[int, tuple[int, ...]] = {
     8192: tuple(range(_mib(16), _mib(60) + 1, _mib(4))),
     16384: tuple(range(_mib(32), _mib(120) + 1, _mib(8))),
 }
+
+# Route and gateway-route matches (App Mesh API model): each list holds 1-10 entries.
+MATCH_LIST_MIN = 1
+MATCH_LIST_MAX = 10
+HEADER_NAME_MAX = 50
+
+# Retry events per kind, and the only TCP event App Mesh knows.
+HTTP_RETRY_EVENTS_MAX = 25
+GRPC_RETRY_EVENTS_MAX = 5
+TCP_RETRY_EVENTS_MAX = 1
+
+# Trust in AWS Private CA: 1-3 certificate authorities per client policy.
+ACM_CA_ARNS_MIN = 1
+ACM_CA_ARNS_MAX = 3
+ACM_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
+ACM_PCA_ARN = re.compile(r"arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority/[A-Za-z0-9-]+")
+ACM_CERTIFICATE_ARN_SHAPE = "arn:aws:acm:<region>:<12-digit account>:certificate/<id>"
+ACM_PCA_ARN_SHAPE = "arn:aws:acm-pca:<region>:<12-digit account>:certificate-authority/<id>"
+
+# Ports Envoy's own traffic uses inside a task (a metrics scrape there would hit the proxy).
+PROXY_PORTS = {15000: "Envoy's inbound proxy port", 15001: "Envoy's outbound proxy port"}

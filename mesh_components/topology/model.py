@@ -9,26 +9,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-Protocol = Literal["http", "http2", "grpc", "tcp"]
-GatewayProtocol = Literal["http", "http2", "grpc"]
-HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+from .listeners import INLINE_LISTENER_KEYS, GatewayProtocol, HealthCheck, Listener, Protocol
+from .matches import GatewayRouteMatch, HttpMethod, RouteMatch
+from .observability import AccessLog, Observability
+from .resilience import ConnectionPool, OutlierDetection, RetryPolicy, Timeouts
+from .spec import NonEmptyStr, Port, Priority, Spec
+from .tls import ClientTls, ListenerTls, TlsRequirement
+
 EgressFilter = Literal["DROP_ALL", "ALLOW_ALL"]
 
-Port = Annotated[StrictInt, Field(ge=1, le=65535)]
 Weight = Annotated[StrictInt, Field(ge=0, le=100)]
-Priority = Annotated[StrictInt, Field(ge=0, le=1000)]
 TaskCount = Annotated[StrictInt, Field(ge=0, le=1000)]
 Cpu = Literal[256, 512, 1024, 2048, 4096, 8192, 16384]
 MemoryMiB = Annotated[StrictInt, Field(ge=512, le=122880)]
-NonEmptyStr = Annotated[StrictStr, Field(min_length=1)]
-
-
-class Spec(BaseModel):
-    """Base of every topology type: unknown keys are errors and a loaded model never changes."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Mesh(Spec):
@@ -38,18 +33,14 @@ class Mesh(Spec):
         default="DROP_ALL",
         description="DROP_ALL lets services reach only their declared backends. ALLOW_ALL exists so policy can reject it.",
     )
-
-
-class HealthCheck(Spec):
-    path: Optional[NonEmptyStr] = Field(default=None, description="HTTP path probed; omit for tcp services.")
-    healthy_threshold: Annotated[StrictInt, Field(ge=2, le=10)] = 2
-    unhealthy_threshold: Annotated[StrictInt, Field(ge=2, le=10)] = 2
-    interval_seconds: Annotated[StrictInt, Field(ge=5, le=300)] = 5
-    timeout_seconds: Annotated[StrictInt, Field(ge=2, le=60)] = 2
+    tls: TlsRequirement = Field(
+        default="optional", description="required: every color listener STRICT and every backend call TLS-enforced.")
+    backend_tls: Optional[ClientTls] = Field(default=None, description="Default client TLS for every caller's backends.")
+    observability: Observability = Field(default_factory=Observability)
 
 
 class Color(Spec):
-    """A service: one container image behind one listener, and the services it may call."""
+    """A service: one container image behind one listener (or several), and the services it may call."""
 
     image: NonEmptyStr
     port: Port = 80
@@ -59,12 +50,27 @@ class Color(Spec):
     memory: MemoryMiB = 512
     count: TaskCount = Field(default=1, description="Desired number of tasks.")
     health_check: Optional[HealthCheck] = None
+    timeouts: Optional[Timeouts] = None
+    outlier_detection: Optional[OutlierDetection] = None
+    connection_pool: Optional[ConnectionPool] = None
+    tls: Optional[ListenerTls] = None
+    listeners: Optional[tuple[Listener, ...]] = Field(
+        default=None, description="Several listeners; then leave port, protocol and the other listener keys out.")
     backends: tuple[NonEmptyStr, ...] = Field(default=(), description="Colors or routers this color may call.")
+    backend_tls: Optional[ClientTls] = Field(default=None, description="Client TLS for every backend (replaces mesh.backend_tls).")
+    backend_tls_for: dict[NonEmptyStr, ClientTls] = Field(default_factory=dict, description="Backend name -> client TLS for it.")
+    access_log: AccessLog = Field(default_factory=AccessLog)
 
+    @property
+    def all_listeners(self) -> tuple[Listener, ...]:
+        """The listeners under `listeners`, or the one written inline on the color."""
+        if self.listeners:
+            return self.listeners
+        return (Listener(**{key: getattr(self, key) for key in INLINE_LISTENER_KEYS}),)
 
-class RouteMatch(Spec):
-    prefix: NonEmptyStr = "/"
-    method: Optional[HttpMethod] = None
+    @property
+    def inline_listener_keys_given(self) -> list[str]:
+        return [key for key in INLINE_LISTENER_KEYS if key in self.model_fields_set]
 
 
 class Route(Spec):
@@ -72,6 +78,8 @@ class Route(Spec):
     targets: dict[NonEmptyStr, Weight] = Field(description="Color name -> relative weight.")
     priority: Optional[Priority] = None
     protocol: Optional[Protocol] = Field(default=None, description="Defaults to the router's protocol; must equal it.")
+    retry_policy: Optional[RetryPolicy] = None
+    timeouts: Optional[Timeouts] = None
 
 
 class Router(Spec):
@@ -82,14 +90,25 @@ class Router(Spec):
     routes: dict[NonEmptyStr, Route] = Field(default_factory=dict)
 
 
-class GatewayRouteMatch(Spec):
-    prefix: NonEmptyStr
+class PrefixRewrite(Spec):
+    """Exactly one of `value` (replaces the matched prefix) or `default` (false keeps the path as sent)."""
+
+    value: Optional[NonEmptyStr] = None
+    default: Optional[StrictBool] = Field(default=None, description="true: rewrite the matched prefix to / (App Mesh's default).")
+
+
+class GatewayRewrite(Spec):
+    prefix: Optional[PrefixRewrite] = None
+    path: Optional[NonEmptyStr] = Field(default=None, description="Replace an exact path match with this path.")
+    hostname: Optional[StrictBool] = Field(default=None, description="false keeps the caller's Host header instead of the target's name.")
 
 
 class GatewayRoute(Spec):
     match: GatewayRouteMatch
     target: NonEmptyStr = Field(description="Color or router the matching requests go to.")
+    target_port: Optional[Port] = Field(default=None, description="Target listener port, for targets with several.")
     priority: Optional[Priority] = None
+    rewrite: Optional[GatewayRewrite] = None
 
 
 class Gateway(Spec):
@@ -101,6 +120,9 @@ class Gateway(Spec):
     cpu: Cpu = 256
     memory: MemoryMiB = 512
     count: TaskCount = 1
+    tls: Optional[ListenerTls] = None
+    backend_tls: Optional[ClientTls] = Field(default=None, description="Client TLS towards route targets (replaces mesh.backend_tls).")
+    access_log: AccessLog = Field(default_factory=AccessLog)
     routes: dict[NonEmptyStr, GatewayRoute] = Field(default_factory=dict)
 
 

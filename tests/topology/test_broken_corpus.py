@@ -70,7 +70,7 @@ EXPECTED = {
     "unknown_gateway_target.yaml": ["6:39: gateway.routes.all.target: unknown service 'rde' (known: red)"],
     "unknown_key.yaml": [
         "4:5: colors.red: missing required key 'image'",
-        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: image, port, protocol, env, cpu, memory, count, health_check, backends",
+        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: image, port, protocol, env, cpu, memory, count, health_check, timeouts, outlier_detection, connection_pool, tls, listeners, backends, backend_tls, backend_tls_for, access_log",
     ],
     "unknown_protocol.yaml": ["3:31: colors.red.protocol: 'https' is not allowed; allowed: http, http2, grpc, tcp"],
     "unknown_route_target.yaml": ["9:28: routers.router.routes.all.targets.bleu: unknown color 'bleu' (known: blue, red)"],

@@ -1,0 +1,46 @@
+"""Small helpers the check modules share: choices among keys, list sizes, where listeners live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Optional, Sequence
+
+from .errors import Problem
+from .listeners import Listener
+from .model import Color, Topology
+from .spec import Spec
+
+
+def exactly_one(spec: Spec, names: Sequence[str], path: tuple, what: str) -> Iterator[Problem]:
+    """`spec` must set exactly one of `names` (e.g. a certificate comes from one source)."""
+    given = spec.given(*names)
+    if len(given) != 1:
+        found = f"both {' and '.join(given)}" if len(given) == 2 else ("none" if not given else ", ".join(given))
+        yield Problem(f"{what} needs exactly one of {', '.join(names)} (found {found})", path=path)
+
+
+def at_most_one(spec: Spec, names: Sequence[str], path: tuple, what: str) -> Iterator[Problem]:
+    given = spec.given(*names)
+    if len(given) > 1:
+        yield Problem(f"{what} takes at most one of {', '.join(names)} (found {' and '.join(given)})",
+                      path=path + (given[1],))
+
+
+def list_size(items: Optional[Sequence], low: int, high: int, path: tuple, noun: str) -> Iterator[Problem]:
+    if items is not None and not low <= len(items) <= high:
+        yield Problem(f"{len(items)} {noun}; allowed: {low}-{high}", path=path)
+
+
+def color_listeners(name: str, color: Color) -> Iterator[tuple[tuple, Listener]]:
+    """(document path of the listener's keys, listener): the color itself for an inline listener."""
+    if color.listeners:
+        for index, listener in enumerate(color.listeners):
+            yield ("colors", name, "listeners", index), listener
+    else:
+        yield ("colors", name), color.all_listeners[0]
+
+
+def all_color_listeners(topology: Topology) -> Iterator[tuple[str, tuple, Listener]]:
+    for name, color in topology.colors.items():
+        for path, listener in color_listeners(name, color):
+            yield name, path, listener

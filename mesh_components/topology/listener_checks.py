@@ -1,0 +1,95 @@
+"""Checks of listeners: inline or listed (not both), distinct ports, and per-protocol settings
+(health-check probes, timeouts, connection pools) that only fit some protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import limits
+from .check_support import all_color_listeners
+from .errors import Problem
+from .listeners import Listener
+from .model import Topology
+
+_POOL_KEYS = {
+    "http": ("max_connections", "max_pending_requests"),
+    "http2": ("max_requests",),
+    "grpc": ("max_requests",),
+    "tcp": ("max_connections",),
+}
+_POOL_REQUIRED = {"http": "max_connections", "http2": "max_requests", "grpc": "max_requests", "tcp": "max_connections"}
+
+
+def check_listener_layout(topology: Topology) -> Iterator[Problem]:
+    """A color lists `listeners` or writes one inline; listed ports are distinct."""
+    for name, color in topology.colors.items():
+        if color.listeners is None:
+            continue
+        path = ("colors", name, "listeners")
+        inline = color.inline_listener_keys_given
+        if inline:
+            yield Problem(
+                f"{inline[0]!r} is written on the color and it also has listeners; "
+                f"with listeners, put {', '.join(inline)} on each listener",
+                path=("colors", name, inline[0]), on_key=True)
+        if not color.listeners:
+            yield Problem("listeners is empty; list at least one, or leave the key out and write port inline", path=path)
+        first_with: dict[int, int] = {}
+        for index, listener in enumerate(color.listeners):
+            if listener.port in first_with:
+                yield Problem(
+                    f"port {listener.port} is already used by listener {first_with[listener.port]}; "
+                    "each listener needs its own port",
+                    path=path + (index, "port"))
+            first_with.setdefault(listener.port, index)
+
+
+def check_health_checks(topology: Topology) -> Iterator[Problem]:
+    """A path is probed only over http/http2; an http/http2 probe needs one."""
+    for _, path, listener in all_color_listeners(topology):
+        check = listener.health_check
+        if check is None:
+            continue
+        probe = check.protocol or listener.protocol
+        if check.path is not None:
+            if probe not in limits.HTTP_PROTOCOLS:
+                yield Problem(
+                    f"a {probe} service is probed without a path; "
+                    f"health_check.path is for {' and '.join(limits.HTTP_PROTOCOLS)} services (remove it)",
+                    path=path + ("health_check", "path"))
+            elif not check.path.startswith("/"):
+                yield Problem(f"path {check.path!r} does not start with '/'; write it like /healthcheck",
+                              path=path + ("health_check", "path"))
+        elif check.protocol in limits.HTTP_PROTOCOLS:
+            yield Problem(f"an {check.protocol} health check needs a path; add health_check.path, e.g. /healthcheck",
+                          path=path + ("health_check", "protocol"))
+
+
+def check_listener_timeouts(topology: Topology) -> Iterator[Problem]:
+    for _, path, listener in all_color_listeners(topology):
+        if listener.timeouts and listener.protocol == "tcp" and listener.timeouts.per_request_ms is not None:
+            yield Problem("a tcp listener has no requests; tcp takes only idle_ms",
+                          path=path + ("timeouts", "per_request_ms"))
+
+
+def check_connection_pools(topology: Topology) -> Iterator[Problem]:
+    for _, path, listener in all_color_listeners(topology):
+        pool = listener.connection_pool
+        if pool is None:
+            continue
+        allowed = _POOL_KEYS[listener.protocol]
+        for key in pool.given("max_connections", "max_pending_requests", "max_requests"):
+            if key not in allowed:
+                yield Problem(
+                    f"{key} does not apply to a {listener.protocol} listener; allowed: {', '.join(allowed)}",
+                    path=path + ("connection_pool", key))
+        required = _POOL_REQUIRED[listener.protocol]
+        if getattr(pool, required) is None:
+            yield Problem(f"a {listener.protocol} connection pool needs {required}", path=path + ("connection_pool",))
+
+
+def listener_protocols(listeners: tuple[Listener, ...]) -> str:
+    return ", ".join(f"{listener.protocol}:{listener.port}" for listener in listeners)
+
+
+LISTENER_CHECKS = (check_listener_layout, check_health_checks, check_listener_timeouts, check_connection_pools)

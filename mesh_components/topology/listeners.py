@@ -1,0 +1,43 @@
+"""A listener: a port and protocol a color (or the gateway) serves, with its health check,
+resilience settings and TLS.
+
+A color with one listener writes it inline (`port`, `protocol`, `health_check`, ... on the color);
+a color with several lists them under `listeners`. `Color.all_listeners` gives both as listeners.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional
+
+from pydantic import Field, StrictInt
+
+from .resilience import ConnectionPool, OutlierDetection, Timeouts
+from .spec import NonEmptyStr, Port, Spec
+from .tls import ListenerTls
+
+Protocol = Literal["http", "http2", "grpc", "tcp"]
+GatewayProtocol = Literal["http", "http2", "grpc"]
+
+
+class HealthCheck(Spec):
+    protocol: Optional[Protocol] = Field(
+        default=None, description="Probe protocol; defaults to the listener's (tcp for http without a path).")
+    path: Optional[NonEmptyStr] = Field(default=None, description="HTTP path probed; omit for tcp services.")
+    healthy_threshold: Annotated[StrictInt, Field(ge=2, le=10)] = 2
+    unhealthy_threshold: Annotated[StrictInt, Field(ge=2, le=10)] = 2
+    interval_seconds: Annotated[StrictInt, Field(ge=5, le=300)] = 5
+    timeout_seconds: Annotated[StrictInt, Field(ge=2, le=60)] = 2
+
+
+class Listener(Spec):
+    port: Port
+    protocol: Protocol = "http"
+    health_check: Optional[HealthCheck] = None
+    timeouts: Optional[Timeouts] = None
+    outlier_detection: Optional[OutlierDetection] = None
+    connection_pool: Optional[ConnectionPool] = None
+    tls: Optional[ListenerTls] = None
+
+
+# The keys a color may write inline for its single listener (the rest of Listener's fields).
+INLINE_LISTENER_KEYS = tuple(name for name in Listener.model_fields)

@@ -1,0 +1,50 @@
+"""Checks of access logs and the metrics sidecar's scrape port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import limits
+from .check_support import all_color_listeners
+from .errors import Problem
+from .model import Topology
+from .observability import AccessLog
+
+
+def _access_logs(topology: Topology) -> Iterator[tuple[tuple, AccessLog]]:
+    for name, color in topology.colors.items():
+        yield ("colors", name, "access_log"), color.access_log
+    if topology.gateway:
+        yield ("gateway", "access_log"), topology.gateway.access_log
+
+
+def check_access_logs(topology: Topology) -> Iterator[Problem]:
+    for path, log in _access_logs(topology):
+        if log.text_format is not None and log.json_format is not None:
+            yield Problem("an access log has one format: text_format or json_format, not both",
+                          path=path + ("json_format",), on_key=True)
+        if log.json_format is not None and not log.json_format:
+            yield Problem("json_format has no fields; name at least one, e.g. {status: '%RESPONSE_CODE%'}",
+                          path=path + ("json_format",))
+        if not log.path.startswith("/"):
+            yield Problem(f"path {log.path!r} is not absolute; write it like /dev/stdout", path=path + ("path",))
+
+
+def check_scrape_port(topology: Topology) -> Iterator[Problem]:
+    metrics = topology.mesh.observability.metrics
+    if metrics is None:
+        return
+    port, path = metrics.scrape_port, ("mesh", "observability", "metrics", "scrape_port")
+    if port in limits.PROXY_PORTS:
+        yield Problem(f"port {port} is {limits.PROXY_PORTS[port]}; scrape Envoy's admin port (9901) or another free port",
+                      path=path)
+        return
+    app_ports = {listener.port: name for name, _, listener in all_color_listeners(topology)}
+    if topology.gateway:
+        app_ports.setdefault(topology.gateway.port, f"gateway {topology.gateway.name}")
+    if port in app_ports:
+        yield Problem(f"port {port} is a listener of {app_ports[port]!r}; the scrape port must be free in every task",
+                      path=path)
+
+
+OBSERVABILITY_CHECKS = (check_access_logs, check_scrape_port)
