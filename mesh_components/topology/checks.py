@@ -120,12 +120,14 @@ def _known_services(topology: Topology) -> set[str]:
 
 
 def check_backends(topology: Topology) -> Iterator[Problem]:
-    known = _known_services(topology)
     for name, color in topology.colors.items():
+        known = _known_services(topology) - {name}
         seen: set[str] = set()
         for index, backend in enumerate(color.backends):
             path = ("colors", name, "backends", index)
-            if backend not in known:
+            if backend == name:
+                yield Problem(f"a color cannot be its own backend; list the services it calls (known: {_listing(known)})", path=path)
+            elif backend not in known:
                 yield Problem(f"unknown service {backend!r} (known: {_listing(known)})", path=path)
             elif backend in seen:
                 yield Problem(f"{backend!r} is listed twice; list each backend once", path=path)

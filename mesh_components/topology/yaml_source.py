@@ -216,10 +216,11 @@ class _Builder:
         line, col = _position(node)
         if self.visited > MAX_NODES:
             message = (
-                f"document expands to more than {MAX_NODES} values (aliases counted each time they are used); "
-                "a topology has a few hundred"
+                f"expands to more than {MAX_NODES} values (aliases counted each time they are used); "
+                "a whole topology has a few hundred"
             )
-            raise _LimitExceeded(Problem(message, file=self.file, line=line, col=col))
+            line, col = self.source_map.keys.get(path[:1], (line, col))  # the top-level entry that blew up
+            raise _LimitExceeded(Problem(message, path=path[:1], file=self.file, line=line, col=col))
         if len(path) > MAX_DEPTH:
             message = f"nested deeper than {MAX_DEPTH} levels (is an alias used inside its own anchor?)"
             raise _LimitExceeded(Problem(message, file=self.file, line=line, col=col))

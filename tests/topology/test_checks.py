@@ -48,7 +48,7 @@ def test_all_problems_of_one_file_are_reported_together_in_file_order():
     text = "colors:\n  red: {image: a, port: 9901, backends: [nope]}\n  Blue: {image: a}\n"
     assert problems(text) == [
         "t.yaml:3:25: colors.red.port: port 9901 is Envoy's admin port; allowed: 1-65535 except 9901, 15000, 15001",
-        "t.yaml:3:42: colors.red.backends[0]: unknown service 'nope' (known: Blue, red)",
+        "t.yaml:3:42: colors.red.backends[0]: unknown service 'nope' (known: Blue)",
         "t.yaml:4:3: colors.Blue: invalid name 'Blue'; allowed: lowercase letters, digits and hyphens, "
         "starting with a letter, not ending with a hyphen, at most 63",
     ]

@@ -169,8 +169,9 @@ def topology_documents(draw) -> dict:
     router_count = draw(st.integers(0, len(names) - 1))
     colors = {name: draw(color(draw(protocols))) for name in names[router_count:]}
     routers = {name: draw(router(colors)) for name in names[:router_count]}
-    for spec in colors.values():
-        spec["backends"] = draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
+    for own_name, spec in colors.items():
+        others = [name for name in names if name != own_name]
+        spec["backends"] = draw(st.lists(st.sampled_from(others), max_size=3, unique=True)) if others else []
     document = {
         "mesh": {"name": draw(labels), "namespace": draw(st.sampled_from(["colors.local", "mesh.internal", "a.b.c"])),
                  "egress_filter": draw(st.sampled_from(["DROP_ALL", "ALLOW_ALL"]))},

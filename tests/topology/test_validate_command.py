@@ -104,4 +104,4 @@ def test_module_entry_point_runs_as_a_process():
     )
     assert finished.returncode == 1
     assert finished.stdout == ""
-    assert finished.stderr.strip().endswith("colors.blue.backends[0]: unknown service 'rde' (known: blue, green, red, router, yellow)")
+    assert finished.stderr.strip().endswith("colors.blue.backends[0]: unknown service 'rde' (known: green, red, router, yellow)")

@@ -63,7 +63,7 @@ def test_alias_bomb_stops_at_the_node_budget(monkeypatch):
     )
     with pytest.raises(TopologyError) as raised:
         parse_yaml(bomb.encode(), "bomb.yaml")
-    assert "document expands to more than 50000 values" in str(raised.value)
+    assert str(raised.value).startswith("bomb.yaml:5:1: a4: expands to more than 50000 values")
     assert len(visited) == MAX_NODES + 1
 
 
