@@ -1,0 +1,101 @@
+"""The policy driver's engine-side behaviour and the `check` command end to end."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mesh_components.offline.policy_runner import PolicyPackError, PolicyPackProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAM_MISSING = importlib.util.find_spec("mesh_components.program") is None
+
+MANDATORY = {
+    "mesh-egress-drop-all", "mesh-edges-declared", "sg-no-all-protocols", "sg-port-range-limit", "sg-no-public-ingress",
+    "sg-public-ingress-listener-ports", "sg-no-self-all-traffic", "sg-no-default-security-group",
+    "sg-no-default-security-group-rules", "sg-no-egress-all-to-world", "sg-no-envoy-admin-port", "sg-rule-peers-resolvable",
+    "sg-rule-peers-in-stack", "sg-no-network-interface-attachment", "iam-no-wildcard-allow", "iam-envoy-stream-scoped",
+    "iam-no-envoy-managed-policy", "ecs-no-public-ip", "ecs-awsvpc-network-mode", "ecs-no-privileged-containers",
+    "ecs-proxy-uid-reserved", "ecs-proxy-egress-ignored", "ecs-envoy-image-pinned", "lb-internet-facing-is-network",
+    "lb-internet-facing-only-gateway",
+}
+ADVISORY = {
+    "mesh-access-logs", "mesh-listener-health-checks", "mesh-route-retry-policy", "mesh-listener-tls", "logs-retention-set",
+    "lb-deletion-protection", "ecs-readonly-root-filesystem",
+}
+
+
+def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(policy_pack_process):
+    levels = {policy.name: policy.enforcement_level for policy in policy_pack_process.info}
+    assert levels == {**{name: "mandatory" for name in MANDATORY}, **{name: "advisory" for name in ADVISORY}}
+    schemas = {policy.name: policy.config_schema for policy in policy_pack_process.info}
+    assert schemas["sg-port-range-limit"]["maxPortRangeWidth"]["default"] == 1
+    assert schemas["ecs-envoy-image-pinned"]["minimumEnvoyVersion"]["default"] == "1.17.2.0"
+    assert schemas["sg-no-public-ingress"]["allowedPublicCidrs"]["default"] == []
+    assert {p.name for p in policy_pack_process.info if p.kind == "stack"} == {
+        "mesh-edges-declared", "sg-no-public-ingress", "sg-no-default-security-group-rules", "sg-rule-peers-in-stack",
+        "lb-internet-facing-only-gateway",
+    }
+
+
+def test_config_naming_unknown_policies_keys_or_levels_is_refused(policy_pack_process):
+    for config in ({"no-such-policy": "advisory"}, {"sg-port-range-limit": {"width": 3}}, {"sg-no-all-protocols": "sometimes"}):
+        with pytest.raises(PolicyPackError):
+            policy_pack_process.configure(config)
+    policy_pack_process.configure(None)
+
+
+def test_a_pack_that_cannot_start_is_reported(tmp_path: Path):
+    (tmp_path / "__main__.py").write_text("raise SystemExit('broken pack')\n")
+    with pytest.raises(PolicyPackError, match="did not start"):
+        PolicyPackProcess(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def policy_pack_process():
+    with PolicyPackProcess() as pack:
+        yield pack
+
+
+def run_check(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mesh_components", "check", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.skipif(PROGRAM_MISSING, reason="mesh_components.program (the lead's program) does not exist yet")
+def test_check_passes_the_dev_stack_and_groups_verdicts_by_resource():
+    result = run_check("--stack", "dev")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 mandatory violation(s)" in result.stdout
+    assert "\n  [advisory] " in result.stdout
+
+
+@pytest.mark.skipif(PROGRAM_MISSING, reason="mesh_components.program (the lead's program) does not exist yet")
+def test_check_exits_1_when_config_makes_an_advisory_mandatory(tmp_path: Path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"ecs-readonly-root-filesystem": "mandatory"}))
+    result = run_check("--stack", "dev", "--policy-config", str(config))
+    assert result.returncode == 1
+    assert "[mandatory] ecs-readonly-root-filesystem" in result.stdout
+
+
+def test_check_exits_2_on_unusable_arguments(tmp_path: Path):
+    assert run_check("--stack", "no-such-stack").returncode == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    assert run_check("--policy-config", str(bad)).returncode == 2
+
+
+@pytest.mark.skipif(PROGRAM_MISSING, reason="mesh_components.program (the lead's program) does not exist yet")
+def test_check_reports_topology_errors_like_validate(tmp_path: Path):
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("mesh:\n  name: m\n  namespace: x.local\ncolors:\n  red:\n    image: img\n    backends: [nobody]\n")
+    (tmp_path / "Pulumi.bad.yaml").write_text(f"config:\n  aws:region: us-east-1\n  color-mesh:topology: {broken}\n")
+    result = run_check("--root", str(tmp_path), "--stack", "bad")
+    assert result.returncode == 1
+    assert f"{broken}:7:16:" in result.stderr and "nobody" in result.stderr and "Traceback" not in result.stderr
