@@ -54,7 +54,7 @@ class AppMesh(MeshComponent):
         for route_name, route in router.routes.items():
             aws.appmesh.Route(f"{name}-{router_name}-{route_name}-route", name=route_name, mesh_name=self.mesh_name,
                               virtual_router_name=virtual_router.name,
-                              spec=route_spec(router, route, node_names), opts=self.named_child())
+                              spec=route_spec(graph, router, route, node_names), opts=self.named_child())
         return virtual_router
 
     def _virtual_service(self, name: str, graph: MeshGraph, service: str,
@@ -76,7 +76,7 @@ class AppMesh(MeshComponent):
         gateway = graph.topology.gateway
         virtual_gateway = aws.appmesh.VirtualGateway(
             f"{name}-{gateway.name}-gateway", name=gateway.name, mesh_name=self.mesh_name,
-            spec=virtual_gateway_spec(gateway), opts=self.named_child())
+            spec=virtual_gateway_spec(graph.topology), opts=self.named_child())
         for route_name, route, priority in graph.gateway_routes_by_precedence:
             aws.appmesh.GatewayRoute(
                 f"{name}-{gateway.name}-{route_name}-gateway-route", name=route_name, mesh_name=self.mesh_name,

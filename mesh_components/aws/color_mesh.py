@@ -15,11 +15,14 @@ from .component import MeshComponent
 from .ecs_cluster import EcsCluster
 from .ecs_service import EcsWorkload, LoadBalancerTarget, WorkloadSpec
 from .envoy import ENVOY_CONTAINER
+from .iam import tls_statements
 from .load_balancer import LoadBalancer
 from .network import Network
 from .security_groups import SecurityGroups
 from .service_discovery import ServiceDiscovery
-from .task_definition import TaskLogging, color_containers, gateway_containers, proxy_configuration
+from .observability import sidecar_statements
+from .task_definition import EnvoySetup, TaskLogging, app_ports, color_containers, gateway_containers, proxy_configuration
+from .tls import color_tls_arns, gateway_tls_arns
 
 
 class ColorMesh(MeshComponent):
@@ -38,6 +41,8 @@ class ColorMesh(MeshComponent):
                               settings.log_retention_days, opts=self.child())
         self.logging = pulumi.Output.all(self.ecs.log_group.name, aws.get_region_output().region).apply(
             lambda values: TaskLogging(*values))
+        mesh = graph.topology.mesh
+        self.envoy_setup = EnvoySetup(settings.envoy_image, mesh.observability, metrics_namespace=mesh.name)
         self.colors = {color: self._color_workload(name, color) for color in graph.topology.colors}
         self.load_balancer = self._load_balancer(name) if graph.gateway else None
         self.gateway = self._gateway_workload(name) if graph.gateway else None
@@ -48,12 +53,13 @@ class ColorMesh(MeshComponent):
         color = self.graph.topology.colors[color_name]
         node_arn = self.app_mesh.virtual_nodes[color_name].arn
         containers = pulumi.Output.all(node_arn, self.logging).apply(
-            lambda values: color_containers(color_name, color, self.settings.envoy_image, *values))
+            lambda values: color_containers(color_name, color, self.envoy_setup, *values))
         spec = WorkloadSpec(
             service_name=color_name, family=self._physical_name(naming.task_family, color_name),
             role_name=self._physical_name(naming.task_role_name, color_name), mesh_resource_arn=node_arn,
+            task_role_statements=self._task_role_statements(*color_tls_arns(self.graph.topology, color)),
             cpu=color.cpu, memory=color.memory, desired_count=self.settings.task_count(color.count),
-            containers=containers, proxy=proxy_configuration((color.port,)),
+            containers=containers, proxy=proxy_configuration(app_ports(color)),
             security_group_id=self.security_groups.for_workload(Workload("color", color_name)).id,
             registry_arn=self.discovery.services[color_name].arn)
         return self._workload(f"{name}-{color_name}", spec)
@@ -71,16 +77,22 @@ class ColorMesh(MeshComponent):
         gateway = self.graph.topology.gateway
         gateway_arn = self.app_mesh.virtual_gateway.arn
         containers = pulumi.Output.all(gateway_arn, self.logging).apply(
-            lambda values: gateway_containers(gateway, self.settings.envoy_image, *values))
+            lambda values: gateway_containers(gateway, self.envoy_setup, *values))
         spec = WorkloadSpec(
             service_name=gateway.name, family=self._physical_name(naming.task_family, gateway.name),
             role_name=self._physical_name(naming.task_role_name, gateway.name), mesh_resource_arn=gateway_arn,
+            task_role_statements=self._task_role_statements(*gateway_tls_arns(self.graph.topology, gateway)),
             cpu=gateway.cpu, memory=gateway.memory, desired_count=self.settings.task_count(gateway.count),
             containers=containers, proxy=None,
             security_group_id=self.security_groups.for_workload(self.graph.gateway).id,
             load_balancer=LoadBalancerTarget(self.load_balancer.target_group.arn, ENVOY_CONTAINER, gateway.port),
             wait_for=(self.load_balancer.listener,))
         return self._workload(f"{name}-{gateway.name}-gateway", spec)
+
+    def _task_role_statements(self, certificate_arns: list[str], authority_arns: list[str]) -> pulumi.Output:
+        observability = self.graph.topology.mesh.observability
+        return self.ecs.log_group.arn.apply(lambda log_group_arn: [
+            *tls_statements(certificate_arns, authority_arns), *sidecar_statements(observability, log_group_arn)])
 
     def _workload(self, name: str, spec: WorkloadSpec) -> EcsWorkload:
         return EcsWorkload(name, spec, self.ecs.cluster.arn, self.ecs.execution_role.arn,

@@ -28,6 +28,7 @@ class WorkloadSpec:
     family: str
     role_name: str
     mesh_resource_arn: pulumi.Input[str]
+    task_role_statements: pulumi.Input[list[dict]]  # beyond Envoy's own: TLS material, sidecar uploads
     cpu: int
     memory: int
     desired_count: int
@@ -46,7 +47,8 @@ class EcsWorkload(MeshComponent):
                  execution_role_arn: pulumi.Input[str], subnet_ids: pulumi.Input[list[str]],
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
-        self.task_role = TaskRole(f"{name}-task", spec.role_name, spec.mesh_resource_arn, opts=self.child())
+        self.task_role = TaskRole(f"{name}-task", spec.role_name, spec.mesh_resource_arn,
+                                  spec.task_role_statements, opts=self.child())
         self.task_definition = fargate_task_definition(
             f"{name}-task-definition", family=spec.family, cpu=spec.cpu, memory=spec.memory,
             containers=spec.containers, execution_role_arn=execution_role_arn, task_role_arn=self.task_role.arn,

@@ -29,8 +29,12 @@ def log_configuration(log_group: str, region: str, stream_prefix: str) -> dict:
 
 
 def envoy_container(*, image: str, resource_arn: str, logs: dict, as_sidecar: bool,
-                    port_mappings: tuple[int, ...] = ()) -> dict:
-    """Envoy as a sidecar (runs as the UID the proxy ignores) or as the gateway's only container."""
+                    port_mappings: tuple[int, ...] = (), environment: dict[str, str] | None = None,
+                    admin_port: int = ENVOY_ADMIN_PORT) -> dict:
+    """Envoy as a sidecar (runs as the UID the proxy ignores) or as the gateway's only container.
+
+    `environment` adds variables (tracing, a moved admin port); `admin_port` is where it answers health checks.
+    """
     container = {
         "name": ENVOY_CONTAINER,
         "image": image,
@@ -38,9 +42,10 @@ def envoy_container(*, image: str, resource_arn: str, logs: dict, as_sidecar: bo
         "environment": [
             {"name": "APPMESH_RESOURCE_ARN", "value": resource_arn},
             {"name": "ENABLE_ENVOY_STATS_TAGS", "value": "1"},
+            *({"name": key, "value": value} for key, value in sorted((environment or {}).items())),
         ],
         "healthCheck": {
-            "command": ["CMD-SHELL", f"curl -s http://localhost:{ENVOY_ADMIN_PORT}/server_info | grep state | grep -q LIVE"],
+            "command": ["CMD-SHELL", f"curl -s http://localhost:{admin_port}/server_info | grep state | grep -q LIVE"],
             "interval": 5,
             "timeout": 2,
             "retries": 3,
@@ -55,13 +60,13 @@ def envoy_container(*, image: str, resource_arn: str, logs: dict, as_sidecar: bo
     return container
 
 
-def app_container(*, name: str, image: str, port: int, environment: dict[str, str], logs: dict) -> dict:
-    """The service's own container; it starts only once its Envoy is healthy."""
+def app_container(*, name: str, image: str, ports: tuple[int, ...], environment: dict[str, str], logs: dict) -> dict:
+    """The service's own container (one port mapping per listener); it starts only once its Envoy is healthy."""
     return {
         "name": name,
         "image": image,
         "essential": True,
-        "portMappings": [{"containerPort": port, "protocol": "tcp"}],
+        "portMappings": [{"containerPort": port, "protocol": "tcp"} for port in ports],
         "environment": [{"name": key, "value": value} for key, value in sorted(environment.items())],
         "dependsOn": [{"containerName": ENVOY_CONTAINER, "condition": "HEALTHY"}],
         "logConfiguration": logs,

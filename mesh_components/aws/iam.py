@@ -1,8 +1,10 @@
 """IAM roles: one execution role for the cluster, one task role per workload.
 
-Each task role may do one thing: fetch Envoy configuration for its own virtual node or gateway
+Each task role may fetch Envoy configuration for its own virtual node or gateway
 (`appmesh:StreamAggregatedResources` on that one ARN). The AWS-managed AWSAppMeshEnvoyAccess policy
-grants the same on `*`, letting any task impersonate any node, so it is never used.
+grants the same on `*`, letting any task impersonate any node, so it is never used. A role gains
+more only for what its workload is configured to use: the ACM certificates and Private CAs its TLS
+names (`tls_statements`), and its observability sidecars' uploads.
 """
 
 from __future__ import annotations
@@ -39,8 +41,19 @@ def execution_policy(log_group_arn: str, region: str, account: str) -> str:
     ))
 
 
-def envoy_policy(resource_arn: str) -> str:
-    return json.dumps(policy_document(allow(["appmesh:StreamAggregatedResources"], [resource_arn], "EnvoyConfig")))
+def envoy_policy(resource_arn: str, extra_statements: list[dict] = ()) -> str:
+    return json.dumps(policy_document(
+        allow(["appmesh:StreamAggregatedResources"], [resource_arn], "EnvoyConfig"), *extra_statements))
+
+
+def tls_statements(certificate_arns: list[str], authority_arns: list[str]) -> list[dict]:
+    """Envoy exports its listeners' ACM certificates and reads the Private CAs it trusts; those ARNs only."""
+    statements = []
+    if certificate_arns:
+        statements.append(allow(["acm:ExportCertificate"], certificate_arns, "TlsCertificates"))
+    if authority_arns:
+        statements.append(allow(["acm-pca:GetCertificateAuthorityCertificate"], authority_arns, "TlsTrust"))
+    return statements
 
 
 class ExecutionRole(MeshComponent):
@@ -69,12 +82,14 @@ class TaskRole(MeshComponent):
     TYPE_NAME = "TaskRole"
 
     def __init__(self, name: str, role_name: str, mesh_resource_arn: pulumi.Input[str],
+                 extra_statements: pulumi.Input[list[dict]] = (),
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
         self.role = aws.iam.Role(f"{name}-role", name=role_name, assume_role_policy=ECS_TASKS_TRUST,
                                  opts=self.named_child())
         aws.iam.RolePolicy(f"{name}-envoy", role=self.role.id,
-                           policy=pulumi.Output.from_input(mesh_resource_arn).apply(envoy_policy),
+                           policy=pulumi.Output.all(mesh_resource_arn, extra_statements).apply(
+                               lambda args: envoy_policy(args[0], list(args[1]))),
                            opts=self.child())
         self.arn = self.role.arn
         self.register_outputs({"arn": self.arn})

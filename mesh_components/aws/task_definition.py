@@ -9,7 +9,8 @@ import pulumi
 import pulumi_aws as aws
 
 from ..topology.model import Color, Gateway
-from . import envoy
+from ..topology.observability import Observability
+from . import envoy, observability
 
 
 @dataclass(frozen=True)
@@ -21,18 +22,43 @@ class TaskLogging:
         return envoy.log_configuration(self.log_group, self.region, prefix)
 
 
-def color_containers(name: str, color: Color, envoy_image: str, node_arn: str, logging: TaskLogging) -> list[dict]:
+@dataclass(frozen=True)
+class EnvoySetup:
+    """What every Envoy of the mesh shares: its image and the mesh's observability sidecars."""
+
+    image: str
+    observability: Observability
+    metrics_namespace: str
+
+    def envoy(self, *, resource_arn: str, logs: dict, as_sidecar: bool, port_mappings: tuple[int, ...] = ()) -> dict:
+        return envoy.envoy_container(image=self.image, resource_arn=resource_arn, logs=logs, as_sidecar=as_sidecar,
+                                     port_mappings=port_mappings,
+                                     environment=observability.envoy_environment(self.observability),
+                                     admin_port=observability.envoy_admin_port(self.observability))
+
+    def sidecars(self, logs: dict) -> list[dict]:
+        return observability.sidecar_containers(self.observability, logs, self.metrics_namespace)
+
+
+def color_containers(name: str, color: Color, setup: EnvoySetup, node_arn: str, logging: TaskLogging) -> list[dict]:
     return [
-        envoy.app_container(name=name, image=color.image, port=color.port, environment=color.env,
+        envoy.app_container(name=name, image=color.image, ports=app_ports(color), environment=color.env,
                             logs=logging.for_stream(name)),
-        envoy.envoy_container(image=envoy_image, resource_arn=node_arn, logs=logging.for_stream(f"{name}-envoy"),
-                              as_sidecar=True),
+        setup.envoy(resource_arn=node_arn, logs=logging.for_stream(f"{name}-envoy"), as_sidecar=True),
+        *setup.sidecars(logging.for_stream(f"{name}-telemetry")),
     ]
 
 
-def gateway_containers(gateway: Gateway, envoy_image: str, gateway_arn: str, logging: TaskLogging) -> list[dict]:
-    return [envoy.envoy_container(image=envoy_image, resource_arn=gateway_arn, logs=logging.for_stream(gateway.name),
-                                  as_sidecar=False, port_mappings=(gateway.port,))]
+def gateway_containers(gateway: Gateway, setup: EnvoySetup, gateway_arn: str, logging: TaskLogging) -> list[dict]:
+    return [
+        setup.envoy(resource_arn=gateway_arn, logs=logging.for_stream(gateway.name), as_sidecar=False,
+                    port_mappings=(gateway.port,)),
+        *setup.sidecars(logging.for_stream(f"{gateway.name}-telemetry")),
+    ]
+
+
+def app_ports(color: Color) -> tuple[int, ...]:
+    return tuple(listener.port for listener in color.all_listeners)
 
 
 def proxy_configuration(app_ports: tuple[int, ...]) -> aws.ecs.TaskDefinitionProxyConfigurationArgs:

@@ -5,38 +5,52 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from ..topology.model import Gateway, GatewayRoute
-from .virtual_node import ACCESS_LOG_PATH
+from ..topology.model import Gateway, GatewayRoute, Topology
+from .observability import access_log_spec
+from .route_match import grpc_gateway_match, http_gateway_match
+from .spec_dicts import compact
+from .tls import client_policy_spec, listener_tls_spec
 
 
-def virtual_gateway_spec(gateway: Gateway) -> aws.appmesh.VirtualGatewaySpecArgs:
-    specs = aws.appmesh
-    return specs.VirtualGatewaySpecArgs(
-        listeners=[specs.VirtualGatewaySpecListenerArgs(
-            port_mapping=specs.VirtualGatewaySpecListenerPortMappingArgs(port=gateway.port, protocol=gateway.protocol),
-            health_check=specs.VirtualGatewaySpecListenerHealthCheckArgs(
-                protocol=gateway.protocol, port=gateway.port, path="/" if gateway.protocol != "grpc" else None,
-                healthy_threshold=2, unhealthy_threshold=2, interval_millis=5000, timeout_millis=2000),
-        )],
-        logging=specs.VirtualGatewaySpecLoggingArgs(access_log=specs.VirtualGatewaySpecLoggingAccessLogArgs(
-            file=specs.VirtualGatewaySpecLoggingAccessLogFileArgs(path=ACCESS_LOG_PATH))),
+def virtual_gateway_spec(topology: Topology) -> aws.appmesh.VirtualGatewaySpecArgs:
+    gateway = topology.gateway
+    default_policy = client_policy_spec(gateway.backend_tls or topology.mesh.backend_tls)
+    health_check = compact(protocol=gateway.protocol, port=gateway.port,
+                           path="/" if gateway.protocol != "grpc" else None, healthy_threshold=2,
+                           unhealthy_threshold=2, interval_millis=5000, timeout_millis=2000)
+    return aws.appmesh.VirtualGatewaySpecArgs(
+        listeners=[compact(port_mapping={"port": gateway.port, "protocol": gateway.protocol},
+                           health_check=health_check, tls=listener_tls_spec(gateway.tls))],
+        backend_defaults={"client_policy": default_policy} if default_policy and gateway.routes else None,
+        logging={"access_log": access_log_spec(gateway.access_log)},
     )
 
 
 def gateway_route_spec(gateway: Gateway, route: GatewayRoute, priority: int,
                        service_name: pulumi.Input[str]) -> aws.appmesh.GatewayRouteSpecArgs:
-    specs = aws.appmesh
-    action = specs.GatewayRouteSpecHttpRouteActionArgs(target=specs.GatewayRouteSpecHttpRouteActionTargetArgs(
-        virtual_service=specs.GatewayRouteSpecHttpRouteActionTargetVirtualServiceArgs(
-            virtual_service_name=service_name)))
+    target = compact(virtual_service={"virtual_service_name": service_name}, port=route.target_port)
     if gateway.protocol == "grpc":
-        return specs.GatewayRouteSpecArgs(priority=priority, grpc_route=specs.GatewayRouteSpecGrpcRouteArgs(
-            match=specs.GatewayRouteSpecGrpcRouteMatchArgs(service_name=route.target),
-            action=specs.GatewayRouteSpecGrpcRouteActionArgs(target=specs.GatewayRouteSpecGrpcRouteActionTargetArgs(
-                virtual_service=specs.GatewayRouteSpecGrpcRouteActionTargetVirtualServiceArgs(
-                    virtual_service_name=service_name)))))
-    http_route = specs.GatewayRouteSpecHttpRouteArgs(
-        match=specs.GatewayRouteSpecHttpRouteMatchArgs(prefix=route.match.prefix), action=action)
+        return aws.appmesh.GatewayRouteSpecArgs(priority=priority, grpc_route={
+            "match": grpc_gateway_match(route.match), "action": {"target": target}})
+    http_route = {"match": http_gateway_match(route.match),
+                  "action": compact(target=target, rewrite=_rewrite(route))}
     if gateway.protocol == "http2":
-        return specs.GatewayRouteSpecArgs(priority=priority, http2_route=http_route)
-    return specs.GatewayRouteSpecArgs(priority=priority, http_route=http_route)
+        return aws.appmesh.GatewayRouteSpecArgs(priority=priority, http2_route=http_route)
+    return aws.appmesh.GatewayRouteSpecArgs(priority=priority, http_route=http_route)
+
+
+def _enabled(flag: bool | None) -> str | None:
+    return None if flag is None else ("ENABLED" if flag else "DISABLED")
+
+
+def _rewrite(route: GatewayRoute) -> dict | None:
+    rewrite = route.rewrite
+    if rewrite is None:
+        return None
+    prefix = (compact(value=rewrite.prefix.value, default_prefix=_enabled(rewrite.prefix.default))
+              if rewrite.prefix else None)
+    return compact(
+        prefix=prefix,
+        path={"exact": rewrite.path} if rewrite.path else None,
+        hostname={"default_target_hostname": _enabled(rewrite.hostname)} if rewrite.hostname is not None else None,
+    ) or None

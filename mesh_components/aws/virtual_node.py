@@ -1,45 +1,62 @@
-"""App Mesh virtual node spec for a color: its listener, health check, discovery and backends."""
+"""App Mesh virtual node spec for a color: its listeners, discovery, backends (with their TLS) and access log."""
 
 from __future__ import annotations
 
 import pulumi_aws as aws
 
 from ..topology.graph import MeshGraph
-from ..topology.model import Color, HealthCheck
+from ..topology.listeners import HealthCheck, Listener
+from .observability import access_log_spec
+from .resilience import connection_pool_spec, outlier_detection_spec, timeout_spec
+from .spec_dicts import compact
+from .tls import client_policy_spec, listener_tls_spec
 
-ACCESS_LOG_PATH = "/dev/stdout"
 _PATH_PROTOCOLS = ("http", "http2")
 
 
 def virtual_node_spec(graph: MeshGraph, color_name: str) -> aws.appmesh.VirtualNodeSpecArgs:
-    color = graph.topology.colors[color_name]
+    topology = graph.topology
+    color = topology.colors[color_name]
     specs = aws.appmesh
+    default_policy = client_policy_spec(color.backend_tls or topology.mesh.backend_tls)
     return specs.VirtualNodeSpecArgs(
-        listeners=[specs.VirtualNodeSpecListenerArgs(
-            port_mapping=specs.VirtualNodeSpecListenerPortMappingArgs(port=color.port, protocol=color.protocol),
-            health_check=listener_health_check(color),
-        )],
+        listeners=[listener_spec(listener) for listener in color.all_listeners],
         service_discovery=specs.VirtualNodeSpecServiceDiscoveryArgs(
             aws_cloud_map=specs.VirtualNodeSpecServiceDiscoveryAwsCloudMapArgs(
                 namespace_name=graph.namespace, service_name=color_name)),
         backends=[
-            specs.VirtualNodeSpecBackendArgs(virtual_service=specs.VirtualNodeSpecBackendVirtualServiceArgs(
-                virtual_service_name=service.dns_name))
+            {"virtual_service": compact(virtual_service_name=service.dns_name,
+                                        client_policy=client_policy_spec(color.backend_tls_for.get(service.name)))}
             for service in graph.backends_of(color_name)
         ],
-        logging=specs.VirtualNodeSpecLoggingArgs(access_log=specs.VirtualNodeSpecLoggingAccessLogArgs(
-            file=specs.VirtualNodeSpecLoggingAccessLogFileArgs(path=ACCESS_LOG_PATH))),
+        backend_defaults={"client_policy": default_policy} if default_policy and color.backends else None,
+        logging={"access_log": access_log_spec(color.access_log)},
     )
 
 
-def listener_health_check(color: Color) -> aws.appmesh.VirtualNodeSpecListenerHealthCheckArgs:
-    """HTTP(2) colors with a path are probed on it; anything else gets a connection check on its protocol."""
-    check = color.health_check or HealthCheck()
-    probe_path = check.path if color.protocol in _PATH_PROTOCOLS else None
-    return aws.appmesh.VirtualNodeSpecListenerHealthCheckArgs(
-        protocol=color.protocol if probe_path or color.protocol == "grpc" else "tcp",
+def listener_spec(listener: Listener) -> dict:
+    return compact(
+        port_mapping={"port": listener.port, "protocol": listener.protocol},
+        health_check=listener_health_check(listener),
+        timeout=timeout_spec(listener.protocol, listener.timeouts),
+        outlier_detection=outlier_detection_spec(listener.outlier_detection),
+        connection_pool=connection_pool_spec(listener.protocol, listener.connection_pool),
+        tls=listener_tls_spec(listener.tls),
+    )
+
+
+def listener_health_check(listener: Listener) -> dict:
+    """HTTP(2) listeners with a path are probed on it; anything else gets a connection check on its protocol,
+    unless the health check names its protocol."""
+    check = listener.health_check or HealthCheck()
+    probe = check.protocol or listener.protocol
+    probe_path = check.path if probe in _PATH_PROTOCOLS else None
+    if check.protocol is None and not probe_path and listener.protocol != "grpc":
+        probe = "tcp"
+    return compact(
+        protocol=probe,
         path=probe_path,
-        port=color.port,
+        port=listener.port,
         healthy_threshold=check.healthy_threshold,
         unhealthy_threshold=check.unhealthy_threshold,
         interval_millis=check.interval_seconds * 1000,

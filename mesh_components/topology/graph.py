@@ -190,5 +190,5 @@ class MeshGraph:
 def _specificity(route: GatewayRoute) -> tuple[int, int, int]:
     """Sort key: lower sorts first, i.e. is tried first."""
     match = route.match
-    conditions = len(match.given("hostname", "headers", "query_parameters", "metadata", "port"))
+    conditions = len(match.given("hostname", "headers", "query_parameters", "port"))
     return (0 if match.path else 1, -len(match.prefix or match.service_name or ""), -conditions)

@@ -76,7 +76,6 @@ class GatewayRouteMatch(Spec):
     headers: Optional[tuple[HeaderMatch, ...]] = None
     query_parameters: Optional[tuple[QueryParameterMatch, ...]] = None
     service_name: Optional[NonEmptyStr] = Field(default=None, description="grpc gateways: the fully qualified gRPC service.")
-    metadata: Optional[tuple[HeaderMatch, ...]] = Field(default=None, description="grpc gateways: metadata entries.")
     port: Optional[Port] = Field(default=None, description="The gateway listener port; required when the gateway has several.")
 
 
@@ -85,4 +84,5 @@ HTTP_ROUTE_KEYS = ("prefix", "path", "method", "headers", "query_parameters", "s
 GRPC_ROUTE_KEYS = ("service_name", "method_name", "metadata", "port")
 TCP_ROUTE_KEYS = ("port",)
 HTTP_GATEWAY_KEYS = ("prefix", "path", "hostname", "headers", "query_parameters", "port")
-GRPC_GATEWAY_KEYS = ("service_name", "hostname", "metadata", "port")
+# The deployment target (pulumi_aws's App Mesh gateway route) matches grpc gateway routes on these only.
+GRPC_GATEWAY_KEYS = ("service_name", "port")

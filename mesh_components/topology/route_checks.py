@@ -153,7 +153,6 @@ def check_gateway_route_matches(topology: Topology) -> Iterator[Problem]:
         if match.hostname is not None:
             yield from exactly_one(match.hostname, ("exact", "suffix"), where + ("hostname",), "hostname")
         yield from _header_problems(match.headers, where + ("headers",), "header")
-        yield from _header_problems(match.metadata, where + ("metadata",), "metadata")
         yield from _query_problems(match.query_parameters, where + ("query_parameters",))
         if match.port is not None and match.port != topology.gateway.port:
             yield Problem(f"port {match.port} is not a gateway listener; the gateway listens on {topology.gateway.port}",
@@ -166,9 +165,7 @@ def check_gateway_rewrites(topology: Topology) -> Iterator[Problem]:
         if rewrite is None:
             continue
         if protocol == "grpc":
-            for key in rewrite.given("prefix", "path"):
-                yield Problem(f"grpc gateway routes rewrite only the hostname; remove rewrite.{key}",
-                              path=where + (key,), on_key=True)
+            yield Problem("grpc gateway routes do not rewrite requests; remove rewrite", path=where, on_key=True)
             continue
         if rewrite.prefix is not None and rewrite.path is not None:
             yield Problem("a rewrite takes prefix or path, not both", path=where + ("path",), on_key=True)

@@ -28,7 +28,7 @@ def test_gateway_envoy_is_not_the_ignored_uid_and_listens():
 
 
 def test_app_waits_for_a_healthy_envoy():
-    app = envoy.app_container(name="red", image="forsakenidol/colorapp", port=80, environment={"COLOR": "red"},
+    app = envoy.app_container(name="red", image="forsakenidol/colorapp", ports=(80,), environment={"COLOR": "red"},
                               logs=LOGS)
     assert app["dependsOn"] == [{"containerName": "envoy", "condition": "HEALTHY"}]
     assert app["environment"] == [{"name": "COLOR", "value": "red"}]
