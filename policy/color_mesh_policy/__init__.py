@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ecs, iam, load_balancing, mesh, mesh_edges, network
+from . import ecs, iam, load_balancing, mesh, mesh_edges, network, tls
 
 PACK_NAME = "color-mesh"
 
@@ -15,4 +15,5 @@ def all_policies() -> list:
         *ecs.policies(),
         *iam.policies(),
         *load_balancing.policies(),
+        *tls.policies(),
     ]
