@@ -185,6 +185,16 @@ class PolicySpec:
             return None
         return PolicyConfigSchema({key: {**schema, "default": default} for key, (schema, default) in self.knobs.items()})
 
+    def declaration(self) -> dict[str, Any]:
+        """The keyword arguments both policy classes take."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "enforcement_level": self.level,
+            "config_schema": self.schema(),
+            "remediation_steps": self.remediation,
+        }
+
     def settings(self, given: Mapping[str, Any]) -> Settings:
         return Settings(given, {key: default for key, (_, default) in self.knobs.items()})
 
@@ -208,14 +218,7 @@ def resource_policy(spec: PolicySpec, types: Iterable[str], check: ResourceCheck
             report_violation(message)
         _raise_for_unknowns(subject.props.unknowns)
 
-    return ResourceValidationPolicy(
-        name=spec.name,
-        description=spec.description,
-        validate=validate,
-        enforcement_level=spec.level,
-        config_schema=spec.schema(),
-        remediation_steps=spec.remediation,
-    )
+    return ResourceValidationPolicy(validate=validate, **spec.declaration())
 
 
 StackCheck = Callable[[list[Subject], Settings], Iterable[tuple[str, str]]]
@@ -232,14 +235,7 @@ def stack_policy(spec: PolicySpec, check: StackCheck) -> StackValidationPolicy:
             report_violation(message, urn or None)
         _raise_for_unknowns(unknowns)
 
-    return StackValidationPolicy(
-        name=spec.name,
-        description=spec.description,
-        validate=validate,
-        enforcement_level=spec.level,
-        config_schema=spec.schema(),
-        remediation_steps=spec.remediation,
-    )
+    return StackValidationPolicy(validate=validate, **spec.declaration())
 
 
 STRING_LIST = {"type": "array", "items": {"type": "string"}}

@@ -22,7 +22,7 @@ MANDATORY = {
     "sg-rule-peers-in-stack", "sg-no-network-interface-attachment", "iam-no-wildcard-allow", "iam-envoy-stream-scoped",
     "iam-no-envoy-managed-policy", "ecs-no-public-ip", "ecs-awsvpc-network-mode", "ecs-no-privileged-containers",
     "ecs-proxy-uid-reserved", "ecs-proxy-egress-ignored", "ecs-envoy-image-pinned", "lb-internet-facing-is-network",
-    "lb-internet-facing-only-gateway",
+    "lb-internet-facing-only-gateway", "mesh-tls-required",  # the last is inert until configured with required: true
 }
 ADVISORY = {
     "mesh-access-logs", "mesh-listener-health-checks", "mesh-route-retry-policy", "mesh-listener-tls", "logs-retention-set",
