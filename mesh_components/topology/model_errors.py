@@ -65,6 +65,12 @@ def _value_message(detail: dict[str, Any], loc: tuple) -> str:
         return "must not be empty"
     if kind == "too_short":
         return f"must have at least {ctx.get('min_length', 1)} entry"
+    if kind in ("too_long", "string_too_long"):
+        return f"is too long; at most {ctx.get('max_length')} {'characters' if kind == 'string_too_long' else 'entries'}"
+    if kind == "string_pattern_mismatch":
+        return f"{_describe(value)} does not match the pattern {ctx.get('pattern')}"
+    if kind in ("value_error", "assertion_error"):  # a model validator's own words
+        return str(ctx.get("error", detail["msg"]))
     if kind in _EXPECTED_KIND:
         return f"expected {_EXPECTED_KIND[kind]}, got {_describe(value)}"
     return f"{detail['msg']} (got {_describe(value)})"
