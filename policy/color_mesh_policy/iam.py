@@ -22,6 +22,7 @@ ATTACHMENTS = (
     "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
 )
+EXCLUSIVE_ATTACHMENTS = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"
 STREAM_ACTION = "appmesh:streamaggregatedresources"
 _SCOPED_ENVOY_RESOURCE = re.compile(
     r"^arn:aws[a-z-]*:appmesh:[a-z0-9-]+:\d{12}:mesh/[^/*?]+/(virtualNode|virtualGateway)/[^/*?]+$"
@@ -124,8 +125,9 @@ def _check_managed_policy(subject: Subject, settings: Settings) -> Iterable[str]
     fix = "attach a policy granting appmesh:StreamAggregatedResources on the task's own node or gateway ARN"
     if subject.type in ATTACHMENTS and _is_envoy_managed(subject.props.get("policyArn")):
         yield subject.violation(f"attaches {subject.props.get('policyArn')}, which grants StreamAggregatedResources on *", fix)
-    if subject.type == ROLE:
-        arns = subject.props.items("managedPolicyArns")
+    listed = {ROLE: "managedPolicyArns", EXCLUSIVE_ATTACHMENTS: "policyArns"}.get(subject.type)
+    if listed:
+        arns = subject.props.items(listed)
         for arn in arns if isinstance(arns, list) else []:
             if _is_envoy_managed(arn):
                 yield subject.violation(f"lists managed policy {arn}, which grants StreamAggregatedResources on *", fix)
@@ -136,5 +138,5 @@ def policies() -> list:
     return [
         resource_policy(WILDCARD_ALLOW, document_types, _check_wildcards),
         resource_policy(ENVOY_STREAM_SCOPED, document_types, _check_stream_scope),
-        resource_policy(NO_ENVOY_MANAGED_POLICY, (*ATTACHMENTS, ROLE), _check_managed_policy),
+        resource_policy(NO_ENVOY_MANAGED_POLICY, (*ATTACHMENTS, ROLE, EXCLUSIVE_ATTACHMENTS), _check_managed_policy),
     ]

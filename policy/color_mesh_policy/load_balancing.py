@@ -39,6 +39,12 @@ def _check_only_gateway(resources: list[Subject], settings: Settings) -> Iterabl
     for balancer in index.internet_facing_balancers():
         for listener in index.listeners_of(balancer):
             for target_group in index.listener_target_groups(listener):
+                for attachment in index.target_group_attachments(target_group):
+                    yield balancer.urn, balancer.violation(
+                        f"is internet-facing and target group {target_group} also gets hand-registered target "
+                        f"{attachment.props.get('targetId')} (TargetGroupAttachment '{attachment.name}')",
+                        "let ECS register the virtual gateway's tasks; attach nothing else",
+                    )
                 services = index.services_behind_target_group(target_group)
                 if not services:
                     yield balancer.urn, balancer.violation(

@@ -144,6 +144,14 @@ def _check_mesh_edges(resources: list[Subject], settings: Settings) -> Iterable[
             sources = [group for group in [*rule.source_groups, *([target] if rule.self_reference else [])] if isinstance(group, str)]
             if not isinstance(target, str) or target not in owners:
                 continue
+            nodes = sorted(workload for workload in owners[target] if workload[1] == "virtualNode")
+            ranges = [str(cidr) for cidr in [*rule.cidrs, *rule.prefix_lists] if isinstance(cidr, str)]
+            if nodes and ranges:
+                yield subject.urn, subject.violation(
+                    f"{rule.describe()} admits {', '.join(ranges)} into the group of {', '.join(map(_name, nodes))}, "
+                    "so every task in that range can call it, declared or not",
+                    "admit mesh callers by their security group, one rule per declared edge",
+                )
             for source in sources:
                 for caller in sorted(owners.get(source, ())):
                     for callee in sorted(owners[target]):

@@ -18,8 +18,21 @@ ECS_SERVICE = "aws:ecs/service:Service"
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
+LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
+TARGET_GROUP_ATTACHMENTS = ("aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment")
 
 _LISTENER_PROTOCOLS = {"TCP": ("tcp",), "TLS": ("tcp",), "HTTP": ("tcp",), "HTTPS": ("tcp",), "UDP": ("udp",), "TCP_UDP": ("tcp", "udp")}
+
+
+def _forwarded_to(subject: Subject, actions_key: str) -> list[str]:
+    arns = []
+    actions = subject.props.items(actions_key)
+    for index, _ in enumerate(actions if isinstance(actions, list) else []):
+        arns.append(subject.props.get(actions_key, index, "targetGroupArn"))
+        groups = subject.props.items(actions_key, index, "forward", "targetGroups")
+        for group_index, _ in enumerate(groups if isinstance(groups, list) else []):
+            arns.append(subject.props.get(actions_key, index, "forward", "targetGroups", group_index, "arn"))
+    return [arn for arn in arns if isinstance(arn, str)]
 
 
 def _strings(values: Any) -> list[str]:
@@ -76,14 +89,19 @@ class StackIndex:
         return ports
 
     def listener_target_groups(self, listener: Subject) -> list[str]:
-        arns = []
-        actions = listener.props.items("defaultActions")
-        for index, _ in enumerate(actions if isinstance(actions, list) else []):
-            arns.append(listener.props.get("defaultActions", index, "targetGroupArn"))
-            groups = listener.props.items("defaultActions", index, "forward", "targetGroups")
-            for group_index, _ in enumerate(groups if isinstance(groups, list) else []):
-                arns.append(listener.props.get("defaultActions", index, "forward", "targetGroups", group_index, "arn"))
-        return [arn for arn in arns if isinstance(arn, str)]
+        """Target groups a listener forwards to: its default actions and its listener rules' actions."""
+        arns = _forwarded_to(listener, "defaultActions")
+        listener_arn = listener.props.get("arn")
+        for rule in self.of_types(LISTENER_RULES):
+            if isinstance(listener_arn, str) and rule.props.get("listenerArn") == listener_arn:
+                arns += _forwarded_to(rule, "actions")
+        return arns
+
+    def target_group_attachments(self, target_group_arn: str) -> list[Subject]:
+        return [
+            attachment for attachment in self.of_types(TARGET_GROUP_ATTACHMENTS)
+            if attachment.props.get("targetGroupArn") == target_group_arn
+        ]
 
     def services_behind_target_group(self, target_group_arn: str) -> list[Subject]:
         found = []

@@ -76,8 +76,9 @@ def test_the_envoy_managed_policy_is_refused(judge):
         aws.iam.RolePolicyAttachment("managed", role="r", policy_arn="arn:aws:iam::aws:policy/AWSAppMeshEnvoyAccess")
         aws.iam.RolePolicyAttachment("other", role="r", policy_arn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
         aws.iam.Role("listing", assume_role_policy=TRUST, managed_policy_arns=["arn:aws:iam::aws:policy/AWSAppMeshEnvoyAccess"])
+        aws.iam.RolePolicyAttachmentsExclusive("exclusive", role_name="r", policy_arns=["arn:aws:iam::aws:policy/AWSAppMeshEnvoyAccess"])
 
-    assert names_in(judge(program), "iam-no-envoy-managed-policy") == {"managed", "listing"}
+    assert names_in(judge(program), "iam-no-envoy-managed-policy") == {"managed", "listing", "exclusive"}
 
 
 # --- load balancers -------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ def test_internet_facing_application_load_balancer_is_refused(judge):
     assert names_in(judge(program), "lb-internet-facing-is-network") == {"public-alb"}
 
 
-def nlb_in_front_of(workload: str):
+def nlb_in_front_of(workload: str, *, extra=None):
     def program():
         mesh = build_mesh()
         target = aws.lb.TargetGroup("tg", port=80, protocol="TCP", target_type="ip", vpc_id="vpc-0123456789abcdef0")
@@ -100,8 +101,10 @@ def nlb_in_front_of(workload: str):
             {"target_group_arn": target.arn, "container_name": "envoy", "container_port": 80}],
             network_configuration={"subnets": ["subnet-1"], "security_groups": [mesh.groups[workload].id]})
         balancer = aws.lb.LoadBalancer("nlb", load_balancer_type="network", subnets=["subnet-1", "subnet-2"], enable_deletion_protection=True)
-        aws.lb.Listener("listener", load_balancer_arn=balancer.arn, port=80, protocol="TCP",
-                        default_actions=[{"type": "forward", "target_group_arn": target.arn}])
+        listener = aws.lb.Listener("listener", load_balancer_arn=balancer.arn, port=80, protocol="TCP",
+                                   default_actions=[{"type": "forward", "target_group_arn": target.arn}])
+        if extra:
+            extra(mesh, target, listener)
 
     return program
 
@@ -126,3 +129,15 @@ def test_deletion_protection_is_advisory(judge):
     assert not of_policy(verdicts, "lb-deletion-protection")
     verdicts = judge(lambda: aws.lb.LoadBalancer("nlb", load_balancer_type="network", subnets=["subnet-1"]))
     assert {v.enforcement_level for v in of_policy(verdicts, "lb-deletion-protection")} == {"advisory"}
+
+
+def test_listener_rules_and_hand_registered_targets_count_as_exposure(judge):
+    def side_door(mesh, target, listener):
+        other = aws.lb.TargetGroup("other", port=80, protocol="HTTP", target_type="ip", vpc_id="vpc-1")
+        aws.lb.ListenerRule("rule", listener_arn=listener.arn, priority=1, conditions=[{"path_pattern": {"values": ["/x"]}}],
+                            actions=[{"type": "forward", "target_group_arn": other.arn}])
+        aws.lb.TargetGroupAttachment("by-hand", target_group_arn=target.arn, target_id="10.0.1.25", port=80)
+
+    found = of_policy(judge(nlb_in_front_of("gw", extra=side_door)), "lb-internet-facing-only-gateway")
+    messages = " ".join(v.message for v in found)
+    assert "no ECS service of this stack serves" in messages and "hand-registered target 10.0.1.25" in messages
