@@ -7,7 +7,8 @@ from typing import Optional
 from ..topology.resilience import ConnectionPool, OutlierDetection, RetryPolicy, Timeouts
 from .spec_dicts import compact, millis
 
-# App Mesh spells the connection-pool keys per protocol in the plural in pulumi_aws.
+# pulumi_aws spells the http, http2 and tcp connection-pool keys in the plural, each holding a one-item
+# list (Terraform blocks); grpc's is a single object.
 _POOL_KEY = {"http": "https", "http2": "http2s", "grpc": "grpc", "tcp": "tcps"}
 
 
@@ -36,7 +37,7 @@ def connection_pool_spec(protocol: str, pool: Optional[ConnectionPool]) -> Optio
         return None
     limits = compact(max_connections=pool.max_connections, max_pending_requests=pool.max_pending_requests,
                      max_requests=pool.max_requests)
-    return {_POOL_KEY[protocol]: limits}
+    return {_POOL_KEY[protocol]: limits if protocol == "grpc" else [limits]}
 
 
 def retry_policy_spec(policy: Optional[RetryPolicy]) -> Optional[dict]:
