@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any, Callable
 
 import pulumi
@@ -23,6 +24,9 @@ class OfflineMocks(pulumi.runtime.Mocks):
         self.stack = stack
         self.region = region
         self.unknown_calls: list[str] = []
+        # The URN being registered on this thread (set by RecordingMonitor): seeds ids and names, since
+        # two resources may share a type and name under different parents.
+        self.registering = threading.local()
         self._calls: dict[str, Callable[[dict], dict]] = {
             "aws:index/getRegion:getRegion": self._region,
             "aws:index/getCallerIdentity:getCallerIdentity": self._caller_identity,
@@ -38,7 +42,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
             return None, {}
         if args.typ.startswith("pulumi:providers:"):
             return stable_hex(self.stack, args.name, length=36), dict(args.inputs)
-        identity = Identity(self.region, f"{self.project}/{self.stack}/{args.typ}/{args.name}")
+        seed = getattr(self.registering, "urn", None) or f"{self.project}/{self.stack}/{args.typ}/{args.name}"
+        identity = Identity(self.region, seed)
         return resource_state(args.typ, args.name, args.inputs, identity)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:

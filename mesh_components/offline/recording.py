@@ -60,7 +60,14 @@ class RecordingMonitor(MockMonitor):
         self.registered_outputs: dict[str, dict[str, Any]] = {}
 
     def RegisterResource(self, request):
-        response = super().RegisterResource(request)
+        registering = getattr(self.mocks, "registering", None)
+        if registering is not None:
+            registering.urn = self.make_urn(request.parent, request.type, request.name)
+        try:
+            response = super().RegisterResource(request)
+        finally:
+            if registering is not None:
+                registering.urn = None
         inputs = _wire(request.object)
         outputs = _wire(response.object) if request.custom else inputs
         property_dependencies = {

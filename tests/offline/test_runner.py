@@ -149,3 +149,14 @@ def test_stack_files_become_namespaced_string_config(tmp_path: Path):
     (tmp_path / "Pulumi.secret.yaml").write_text("config:\n  demo:token:\n    secure: AAAB\n")
     with pytest.raises(OfflineRunError, match="secret"):
         read_stack_config(tmp_path, "secret", "demo")
+
+
+def test_same_type_and_name_under_different_parents_get_distinct_ids():
+    class Box(pulumi.ComponentResource):
+        def __init__(self, name: str, kind: str) -> None:
+            super().__init__(f"test:index:{kind}", name)
+            aws.ec2.SecurityGroup("sg", vpc_id="vpc-1", opts=pulumi.ResourceOptions(parent=self))
+
+    recording = run_program(lambda: (Box("one", "First"), Box("two", "Second")))
+    groups = recording.of_type("aws:ec2/securityGroup:SecurityGroup")
+    assert len(groups) == 2 and groups[0].id != groups[1].id and groups[0].outputs["name"] != groups[1].outputs["name"]
