@@ -11,6 +11,11 @@ from .model import Color, Topology
 from .spec import Spec
 
 
+def a_(word: str) -> str:
+    """`a grpc`, `an http`: the article a protocol name takes when read aloud (aitch-tee-tee-pee)."""
+    return f"{'an' if word.startswith('http') else 'a'} {word}"
+
+
 def exactly_one(spec: Spec, names: Sequence[str], path: tuple, what: str) -> Iterator[Problem]:
     """`spec` must set exactly one of `names` (e.g. a certificate comes from one source)."""
     given = spec.given(*names)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import limits
-from .check_support import all_color_listeners
+from .check_support import a_, all_color_listeners
 from .errors import Problem
 from .listeners import Listener
 from .model import Topology
@@ -61,7 +61,7 @@ def check_health_checks(topology: Topology) -> Iterator[Problem]:
                 yield Problem(f"path {check.path!r} does not start with '/'; write it like /healthcheck",
                               path=path + ("health_check", "path"))
         elif check.protocol in limits.HTTP_PROTOCOLS:
-            yield Problem(f"an {check.protocol} health check needs a path; add health_check.path, e.g. /healthcheck",
+            yield Problem(f"{a_(check.protocol)} health check needs a path; add health_check.path, e.g. /healthcheck",
                           path=path + ("health_check", "protocol"))
 
 
@@ -81,11 +81,11 @@ def check_connection_pools(topology: Topology) -> Iterator[Problem]:
         for key in pool.given("max_connections", "max_pending_requests", "max_requests"):
             if key not in allowed:
                 yield Problem(
-                    f"{key} does not apply to a {listener.protocol} listener; allowed: {', '.join(allowed)}",
+                    f"{key} does not apply to {a_(listener.protocol)} listener; allowed: {', '.join(allowed)}",
                     path=path + ("connection_pool", key))
         required = _POOL_REQUIRED[listener.protocol]
         if getattr(pool, required) is None:
-            yield Problem(f"a {listener.protocol} connection pool needs {required}", path=path + ("connection_pool",))
+            yield Problem(f"{a_(listener.protocol)} connection pool needs {required}", path=path + ("connection_pool",))
 
 
 def listener_protocols(listeners: tuple[Listener, ...]) -> str:

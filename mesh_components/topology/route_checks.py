@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from . import limits
-from .check_support import at_most_one, exactly_one, list_size
+from .check_support import a_, at_most_one, exactly_one, list_size
 from .errors import Problem
 from .matches import (GRPC_GATEWAY_KEYS, GRPC_ROUTE_KEYS, HTTP_GATEWAY_KEYS, HTTP_ROUTE_KEYS, TCP_ROUTE_KEYS,
                       HeaderMatch, QueryParameterMatch)
@@ -36,7 +36,7 @@ def _gateway_routes(topology: Topology) -> Iterator[tuple[str, tuple, GatewayRou
 def _misplaced_keys(match: Spec, allowed: tuple[str, ...], protocol: str, path: tuple, owner: str) -> Iterator[Problem]:
     for key in match.given(*[key for key in _MATCH_KEYS if key in type(match).model_fields]):
         if key not in allowed:
-            yield Problem(f"{key} does not apply to a {protocol} {owner}; a {protocol} {owner} matches on "
+            yield Problem(f"{key} does not apply to {a_(protocol)} {owner}; {a_(protocol)} {owner} matches on "
                           f"{', '.join(allowed)}", path=path + (key,), on_key=True)
 
 
@@ -108,7 +108,7 @@ def check_retry_policies(topology: Topology) -> Iterator[Problem]:
             yield Problem("tcp routes do not retry; remove retry_policy", path=where, on_key=True)
             continue
         if protocol != "grpc" and policy.grpc_retry_events:
-            yield Problem(f"grpc_retry_events are for grpc routes; a {protocol} route retries on "
+            yield Problem(f"grpc_retry_events are for grpc routes; {a_(protocol)} route retries on "
                           "http_retry_events and tcp_retry_events", path=where + ("grpc_retry_events",))
         if not (policy.http_retry_events or policy.tcp_retry_events or policy.grpc_retry_events):
             yield Problem("a retry policy needs at least one retry event "
@@ -144,7 +144,7 @@ def check_gateway_route_matches(topology: Topology) -> Iterator[Problem]:
                               "(e.g. colors.ColorService)", path=where)
         else:
             if match.prefix is None and match.path is None:
-                yield Problem(f"a {protocol} gateway route needs match.prefix or match.path", path=where)
+                yield Problem(f"{a_(protocol)} gateway route needs match.prefix or match.path", path=where)
             yield from _path_and_prefix(match, where)
             if match.path is not None and match.path.exact and match.path.exact.startswith(limits.RESERVED_GATEWAY_PREFIXES):
                 reserved = " and ".join(limits.RESERVED_GATEWAY_PREFIXES)
