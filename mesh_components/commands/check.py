@@ -13,8 +13,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from mesh_components.commands.stack_run import add_stack_argument, run_stack_or_report
 from mesh_components.offline.policy_runner import PolicyPackError, PolicyPackProcess, Verdict, load_policy_config
-from mesh_components.offline.runner import OfflineRunError, run_stack
 
 HELP = "Run a stack offline through the policy pack: exit 1 on any mandatory violation."
 
@@ -22,7 +22,7 @@ EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_UNUSABLE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml config to run with (default dev)")
+    add_stack_argument(parser)
     parser.add_argument(
         "--policy-config",
         "--config-file",
@@ -34,27 +34,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pulumi.errors import RunError
-
-    try:
-        from mesh_components.topology.errors import TopologyError
-    except ImportError:  # the loader's error type; without it only RunError reports bad input
-        TopologyError = RunError  # noqa: N806
-
     try:
         config = load_policy_config(args.policy_config) if args.policy_config else None
-        recording = run_stack(args.stack, args.root)
-    except (OfflineRunError, PolicyPackError) as error:
+    except PolicyPackError as error:
         print(f"check: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except TopologyError as error:
-        problems = getattr(error, "problems", None) or [error]
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return EXIT_VIOLATIONS
-    except RunError as error:  # the program's own refusal of its config/topology, already located
-        print(error, file=sys.stderr)
-        return EXIT_VIOLATIONS
+    recording = run_stack_or_report("check", args.stack, args.root)
+    if isinstance(recording, int):
+        return recording
     try:
         with PolicyPackProcess() as pack:
             verdicts = pack.analyze(recording, config)
