@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 import grpc
+import jsonschema
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
@@ -86,6 +87,20 @@ def load_policy_config(path: Path) -> dict[str, Any]:
     if not isinstance(config, dict):
         raise PolicyPackError(f"{path}: policy config must be a JSON object keyed by policy name")
     return config
+
+
+def _validate_properties(policy: PolicyInfo, properties: dict[str, Any]) -> None:
+    """Refuse config the engine would refuse: keys the policy does not take, values off its schema."""
+    unknown_keys = sorted(set(properties) - set(policy.config_schema))
+    if unknown_keys:
+        raise PolicyPackError(
+            f"policy {policy.name} has no config {', '.join(unknown_keys)}; it takes {', '.join(policy.config_schema) or 'none'}"
+        )
+    schema = {"type": "object", "properties": policy.config_schema}
+    error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(properties))
+    if error is not None:
+        where = ".".join(str(part) for part in error.absolute_path)
+        raise PolicyPackError(f"policy {policy.name}: config {where}: {error.message}")
 
 
 class PolicyPackProcess:
@@ -170,9 +185,7 @@ class PolicyPackProcess:
                 properties.update({key: value for key, value in given.items() if key != "enforcementLevel"})
             if level not in _LEVEL_NAMES:
                 raise PolicyPackError(f"policy {policy.name}: enforcement level {level!r} is not one of {', '.join(_LEVEL_NAMES)}")
-            unknown_keys = sorted(set(properties) - set(policy.config_schema))
-            if unknown_keys:
-                raise PolicyPackError(f"policy {policy.name} has no config {', '.join(unknown_keys)}; it takes {', '.join(policy.config_schema) or 'none'}")
+            _validate_properties(policy, properties)
             entry = request.policyConfig[policy.name]
             entry.enforcementLevel = _LEVEL_NAMES[level]
             entry.properties.update(properties)

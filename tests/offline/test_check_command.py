@@ -44,7 +44,13 @@ def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(po
 
 
 def test_config_naming_unknown_policies_keys_or_levels_is_refused(policy_pack_process):
-    for config in ({"no-such-policy": "advisory"}, {"sg-port-range-limit": {"width": 3}}, {"sg-no-all-protocols": "sometimes"}):
+    for config in (
+        {"no-such-policy": "advisory"},
+        {"sg-port-range-limit": {"width": 3}},
+        {"sg-port-range-limit": {"maxPortRangeWidth": "wide"}},
+        {"ecs-envoy-image-pinned": {"minimumEnvoyVersion": "latest"}},
+        {"sg-no-all-protocols": "sometimes"},
+    ):
         with pytest.raises(PolicyPackError):
             policy_pack_process.configure(config)
     policy_pack_process.configure(None)
