@@ -18,11 +18,17 @@ from .topology.loader import load_topology
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def topology_file(configured: str) -> Path:
+    """The configured topology file, relative to the working directory when it is below it, for short messages."""
+    path = (PROJECT_ROOT / configured).resolve()
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
 def main() -> None:
     stack = pulumi.get_stack()
     try:
         settings = read_settings(pulumi.Config().get, stack)
-        topology = load_topology(PROJECT_ROOT / settings.topology)
+        topology = load_topology(topology_file(settings.topology))
     except (SettingsError, TopologyError) as error:
         raise pulumi.RunError(str(error)) from None
     graph = MeshGraph(topology)

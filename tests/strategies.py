@@ -28,7 +28,8 @@ def topology_data(draw, max_colors: int = 5) -> dict:
         routers[router] = {"port": draw(ports), "routes": {"main": {"match": {"prefix": "/"}, "targets": weights}}}
     services = color_names + router_names
     for name in color_names:
-        colors[name]["backends"] = draw(st.lists(st.sampled_from(services), max_size=3, unique=True))
+        others = [service for service in services if service != name]
+        colors[name]["backends"] = draw(st.lists(st.sampled_from(others), max_size=3, unique=True))
     data = {"mesh": {"name": draw(st.one_of(st.just("color-mesh"), labels)), "namespace": "colors.local"},
             "colors": colors, "routers": routers}
     if draw(st.booleans()):

@@ -64,3 +64,11 @@ def test_plan_of_bad_stack_settings_says_which_key(tmp_path, monkeypatch, capsys
     assert main(["plan"]) == 1
     err = capsys.readouterr().err
     assert "color-mesh:envoyImage: must be pinned to a version tag" in err and "Traceback" not in err
+
+
+def test_program_errors_name_the_file_as_configured(tmp_path, monkeypatch):
+    from mesh_components.program import topology_file
+
+    monkeypatch.chdir(ROOT)
+    assert topology_file("config/topology.yaml") == Path("config/topology.yaml")
+    assert topology_file(str(tmp_path / "t.yaml")) == tmp_path / "t.yaml"
