@@ -166,7 +166,8 @@ def _inline_rules(subject: Subject) -> list[Rule]:
     rules = []
     for direction in ("ingress", "egress"):
         blocks = props.items(direction)
-        if is_unknown(blocks):
+        if is_unknown(blocks):  # a stand-in whose every aspect is unknown, so each check notes it
+            rules.append(Rule(direction, direction, UNKNOWN, UNKNOWN, UNKNOWN, [UNKNOWN], group_id=group_id))
             continue
         for index, _ in enumerate(blocks):
             block = (direction, index)

@@ -328,3 +328,13 @@ def test_a_policy_set_to_advisory_no_longer_blocks(judge):
     assert of_policy(relaxed, "sg-no-all-protocols", level="advisory")
     assert not any(v.policy_name == "sg-no-all-protocols" for v in mandatory(relaxed))
     assert not of_policy(judge(program, {"sg-no-all-protocols": {"enforcementLevel": "disabled"}}), "sg-no-all-protocols")
+
+
+def test_an_unknown_rule_list_is_noted_not_passed_silently(judge):
+    def program():
+        seed = group("seed")
+        group("late", ingress=seed.tags_all.apply(lambda _: [{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}]))
+
+    notes = [v for v in judge(program, preview=True) if v.urn.endswith("::late") and "during preview" in v.message]
+    assert {v.policy_name for v in notes} >= {"sg-no-all-protocols", "sg-port-range-limit", "sg-no-envoy-admin-port"}
+    assert {v.enforcement_level for v in notes} == {"advisory"}
