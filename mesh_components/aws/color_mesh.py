@@ -65,13 +65,20 @@ class ColorMesh(MeshComponent):
         return self._workload(f"{name}-{color_name}", spec)
 
     def _load_balancer(self, name: str) -> LoadBalancer:
-        mesh, gateway = self.graph.topology.mesh.name, self.graph.topology.gateway
         return LoadBalancer(
-            f"{name}-load-balancer", load_balancer_name=naming.load_balancer_name(mesh, self.stack),
-            target_group_name=naming.target_group_name(mesh, self.stack, gateway.name), port=gateway.port,
+            f"{name}-load-balancer",
+            load_balancer_name=naming.load_balancer_name(self.graph.topology.mesh.name, self.stack),
+            target_group_names=self._target_group_names(),
             vpc_id=self.network.vpc_id, subnet_ids=self.network.public_subnet_ids,
             security_group_id=self.security_groups.load_balancer.id,
             deletion_protection=self.settings.deletion_protection, opts=self.child())
+
+    def _target_group_names(self) -> dict[int, str]:
+        """Gateway port -> target group name; the first port's is the name a single-port gateway always had."""
+        mesh, gateway = self.graph.topology.mesh.name, self.graph.topology.gateway
+        ports = [listener.port for listener in gateway.all_listeners]
+        return {port: naming.target_group_name(mesh, self.stack, gateway.name if index == 0 else f"{gateway.name}-{port}")
+                for index, port in enumerate(ports)}
 
     def _gateway_workload(self, name: str) -> EcsWorkload:
         gateway = self.graph.topology.gateway
@@ -85,8 +92,9 @@ class ColorMesh(MeshComponent):
             cpu=gateway.cpu, memory=gateway.memory, desired_count=self.settings.task_count(gateway.count),
             containers=containers, proxy=None,
             security_group_id=self.security_groups.for_workload(self.graph.gateway).id,
-            load_balancer=LoadBalancerTarget(self.load_balancer.target_group.arn, ENVOY_CONTAINER, gateway.port),
-            wait_for=(self.load_balancer.listener,))
+            load_balancers=tuple(LoadBalancerTarget(group.arn, ENVOY_CONTAINER, port)
+                                 for port, group in self.load_balancer.target_groups.items()),
+            wait_for=tuple(self.load_balancer.listeners.values()))
         return self._workload(f"{name}-{gateway.name}-gateway", spec)
 
     def _task_role_statements(self, certificate_arns: list[str], authority_arns: list[str]) -> pulumi.Output:

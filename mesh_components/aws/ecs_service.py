@@ -36,7 +36,7 @@ class WorkloadSpec:
     proxy: Optional[aws.ecs.TaskDefinitionProxyConfigurationArgs]
     security_group_id: pulumi.Input[str]
     registry_arn: Optional[pulumi.Input[str]] = None
-    load_balancer: Optional[LoadBalancerTarget] = None
+    load_balancers: tuple[LoadBalancerTarget, ...] = ()
     wait_for: tuple[pulumi.Resource, ...] = ()  # e.g. the listener: ECS rejects a target group no load balancer uses
 
 
@@ -60,9 +60,9 @@ class EcsWorkload(MeshComponent):
                 subnets=subnet_ids, security_groups=[spec.security_group_id], assign_public_ip=False),
             service_registries=(aws.ecs.ServiceServiceRegistriesArgs(registry_arn=spec.registry_arn)
                                 if spec.registry_arn is not None else None),
-            load_balancers=([aws.ecs.ServiceLoadBalancerArgs(
-                target_group_arn=spec.load_balancer.target_group_arn, container_name=spec.load_balancer.container,
-                container_port=spec.load_balancer.port)] if spec.load_balancer else None),
+            load_balancers=[aws.ecs.ServiceLoadBalancerArgs(
+                target_group_arn=target.target_group_arn, container_name=target.container, container_port=target.port)
+                for target in spec.load_balancers] or None,
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             propagate_tags="SERVICE",
             opts=self.named_child(depends_on=list(spec.wait_for)))

@@ -59,8 +59,8 @@ def rule_specs(graph: MeshGraph, public_cidrs: list[str]) -> list[RuleSpec]:
         rules.add(RuleSpec(source, "egress", access.port, peer_group=target))
     for workload in graph.workloads:
         rules.add(RuleSpec(group_key(workload), "egress", HTTPS_PORT, cidr=ANYWHERE_IPV4))
-    if graph.gateway:
-        gateway, port = group_key(graph.gateway), graph.topology.gateway.port
+    for entry in graph.public_entries:
+        gateway, port = group_key(entry.gateway), entry.port
         rules.add(RuleSpec(gateway, "ingress", port, peer_group=LOAD_BALANCER_GROUP))
         rules.add(RuleSpec(LOAD_BALANCER_GROUP, "egress", port, peer_group=gateway))
         rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", port, cidr=cidr) for cidr in public_cidrs)

@@ -52,7 +52,7 @@ def color_containers(name: str, color: Color, setup: EnvoySetup, node_arn: str, 
 def gateway_containers(gateway: Gateway, setup: EnvoySetup, gateway_arn: str, logging: TaskLogging) -> list[dict]:
     return [
         setup.envoy(resource_arn=gateway_arn, logs=logging.for_stream(gateway.name), as_sidecar=False,
-                    port_mappings=(gateway.port,)),
+                    port_mappings=tuple(listener.port for listener in gateway.all_listeners)),
         *setup.sidecars(logging.for_stream(f"{gateway.name}-telemetry")),
     ]
 

@@ -76,5 +76,6 @@ def color_tls_arns(topology: Topology, color: Color) -> tuple[list[str], list[st
 
 def gateway_tls_arns(topology: Topology, gateway: Gateway) -> tuple[list[str], list[str]]:
     policy = gateway.backend_tls or topology.mesh.backend_tls
-    return _acm_certificates([gateway.tls]), _private_cas([policy] if policy and gateway.routes else [])
+    certificates = _acm_certificates(listener.tls for listener in gateway.all_listeners)
+    return certificates, _private_cas([policy] if policy and gateway.routes else [])
 

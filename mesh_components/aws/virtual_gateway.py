@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from ..topology.listeners import GatewayListener
 from ..topology.model import Gateway, GatewayRoute, Topology
 from .observability import access_log_spec
 from .route_match import grpc_gateway_match, http_gateway_match
@@ -15,26 +16,32 @@ from .tls import client_policy_spec, listener_tls_spec
 def virtual_gateway_spec(topology: Topology) -> aws.appmesh.VirtualGatewaySpecArgs:
     gateway = topology.gateway
     default_policy = client_policy_spec(gateway.backend_tls or topology.mesh.backend_tls)
-    health_check = compact(protocol=gateway.protocol, port=gateway.port,
-                           path="/" if gateway.protocol != "grpc" else None, healthy_threshold=2,
-                           unhealthy_threshold=2, interval_millis=5000, timeout_millis=2000)
     return aws.appmesh.VirtualGatewaySpecArgs(
-        listeners=[compact(port_mapping={"port": gateway.port, "protocol": gateway.protocol},
-                           health_check=health_check, tls=listener_tls_spec(gateway.tls))],
+        listeners=[gateway_listener_spec(listener) for listener in gateway.all_listeners],
         backend_defaults={"client_policy": default_policy} if default_policy and gateway.routes else None,
         logging={"access_log": access_log_spec(gateway.access_log)},
     )
 
 
+def gateway_listener_spec(listener: GatewayListener) -> dict:
+    health_check = compact(protocol=listener.protocol, port=listener.port,
+                           path="/" if listener.protocol != "grpc" else None, healthy_threshold=2,
+                           unhealthy_threshold=2, interval_millis=5000, timeout_millis=2000)
+    return compact(port_mapping={"port": listener.port, "protocol": listener.protocol},
+                   health_check=health_check, tls=listener_tls_spec(listener.tls))
+
+
 def gateway_route_spec(gateway: Gateway, route: GatewayRoute, priority: int,
                        service_name: pulumi.Input[str]) -> aws.appmesh.GatewayRouteSpecArgs:
+    """The route in the shape of the protocol of the gateway listener it serves."""
     target = compact(virtual_service={"virtual_service_name": service_name}, port=route.target_port)
-    if gateway.protocol == "grpc":
+    protocol = gateway.protocol_of(route)
+    if protocol == "grpc":
         return aws.appmesh.GatewayRouteSpecArgs(priority=priority, grpc_route={
             "match": grpc_gateway_match(route.match), "action": {"target": target}})
     http_route = {"match": http_gateway_match(route.match),
                   "action": compact(target=target, rewrite=_rewrite(route))}
-    if gateway.protocol == "http2":
+    if protocol == "http2":
         return aws.appmesh.GatewayRouteSpecArgs(priority=priority, http2_route=http_route)
     return aws.appmesh.GatewayRouteSpecArgs(priority=priority, http_route=http_route)
 

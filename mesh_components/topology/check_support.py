@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Optional, Sequence
 
 from .errors import Problem
-from .listeners import Listener
+from .listeners import GatewayListener, Listener
 from .model import Color, Topology
 from .spec import Spec
 
@@ -43,6 +43,17 @@ def color_listeners(name: str, color: Color) -> Iterator[tuple[tuple, Listener]]
             yield ("colors", name, "listeners", index), listener
     else:
         yield ("colors", name), color.all_listeners[0]
+
+
+def gateway_listeners(topology: Topology) -> Iterator[tuple[tuple, GatewayListener]]:
+    gateway = topology.gateway
+    if gateway is None:
+        return
+    if gateway.listeners:
+        for index, listener in enumerate(gateway.listeners):
+            yield ("gateway", "listeners", index), listener
+    else:
+        yield ("gateway",), gateway.all_listeners[0]
 
 
 def all_color_listeners(topology: Topology) -> Iterator[tuple[str, tuple, Listener]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Callable
 
 from . import limits
-from .check_support import all_color_listeners
+from .check_support import all_color_listeners, gateway_listeners
 from .errors import Problem
 from .graph import MeshGraph
 from .listener_checks import LISTENER_CHECKS, listener_protocols
@@ -293,8 +293,7 @@ def check_gateway_prefixes(topology: Topology) -> Iterator[Problem]:
 def check_ports(topology: Topology) -> Iterator[Problem]:
     listeners = [(path + ("port",), listener.port) for _, path, listener in all_color_listeners(topology)]
     listeners += [(("routers", name, "port"), router.port) for name, router in topology.routers.items()]
-    if topology.gateway:
-        listeners.append((("gateway", "port"), topology.gateway.port))
+    listeners += [(path + ("port",), listener.port) for path, listener in gateway_listeners(topology)]
     reserved = ", ".join(str(port) for port in sorted(limits.ENVOY_PORTS))
     for path, port in listeners:
         if port in limits.ENVOY_PORTS:

@@ -157,9 +157,17 @@ class MeshGraph:
         return colors + ((self.gateway,) if self.gateway else ())
 
     @cached_property
-    def public_entry(self) -> PublicEntry | None:
+    def public_entries(self) -> tuple[PublicEntry, ...]:
+        """One per gateway listener: the load balancer forwards each listener port from the internet."""
         gateway = self.topology.gateway
-        return PublicEntry(self.gateway, gateway.protocol, gateway.port) if gateway else None
+        if not gateway:
+            return ()
+        return tuple(PublicEntry(self.gateway, listener.protocol, listener.port) for listener in gateway.all_listeners)
+
+    @cached_property
+    def public_entry(self) -> PublicEntry | None:
+        """The first (for a single-listener gateway, the only) public entry."""
+        return self.public_entries[0] if self.public_entries else None
 
     @cached_property
     def exposed_services(self) -> tuple[str, ...]:

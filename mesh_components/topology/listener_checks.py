@@ -21,27 +21,33 @@ _POOL_REQUIRED = {"http": "max_connections", "http2": "max_requests", "grpc": "m
 
 
 def check_listener_layout(topology: Topology) -> Iterator[Problem]:
-    """A color lists `listeners` or writes one inline; listed ports are distinct."""
-    for name, color in topology.colors.items():
-        if color.listeners is None:
-            continue
-        path = ("colors", name, "listeners")
-        inline = color.inline_listener_keys_given
-        if inline:
+    """A color (or the gateway) lists `listeners` or writes one inline; listed ports are distinct."""
+    owners = [(("colors", name), "the color", color) for name, color in topology.colors.items()]
+    if topology.gateway:
+        owners.append((("gateway",), "the gateway", topology.gateway))
+    for owner_path, owner, spec in owners:
+        if spec.listeners is not None:
+            yield from _layout_problems(owner_path, owner, spec)
+
+
+def _layout_problems(owner_path: tuple, owner: str, spec) -> Iterator[Problem]:
+    path = owner_path + ("listeners",)
+    inline = spec.inline_listener_keys_given
+    if inline:
+        yield Problem(
+            f"{inline[0]!r} is written on {owner} and it also has listeners; "
+            f"with listeners, put {', '.join(inline)} on each listener",
+            path=owner_path + (inline[0],), on_key=True)
+    if not spec.listeners:
+        yield Problem("listeners is empty; list at least one, or leave the key out and write port inline", path=path)
+    first_with: dict[int, int] = {}
+    for index, listener in enumerate(spec.listeners):
+        if listener.port in first_with:
             yield Problem(
-                f"{inline[0]!r} is written on the color and it also has listeners; "
-                f"with listeners, put {', '.join(inline)} on each listener",
-                path=("colors", name, inline[0]), on_key=True)
-        if not color.listeners:
-            yield Problem("listeners is empty; list at least one, or leave the key out and write port inline", path=path)
-        first_with: dict[int, int] = {}
-        for index, listener in enumerate(color.listeners):
-            if listener.port in first_with:
-                yield Problem(
-                    f"port {listener.port} is already used by listener {first_with[listener.port]}; "
-                    "each listener needs its own port",
-                    path=path + (index, "port"))
-            first_with.setdefault(listener.port, index)
+                f"port {listener.port} is already used by listener {first_with[listener.port]}; "
+                "each listener needs its own port",
+                path=path + (index, "port"))
+        first_with.setdefault(listener.port, index)
 
 
 def check_health_checks(topology: Topology) -> Iterator[Problem]:

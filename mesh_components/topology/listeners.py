@@ -2,7 +2,8 @@
 resilience settings and TLS.
 
 A color with one listener writes it inline (`port`, `protocol`, `health_check`, ... on the color);
-a color with several lists them under `listeners`. `Color.all_listeners` gives both as listeners.
+a color with several lists them under `listeners`. `Color.all_listeners` gives both as listeners;
+the gateway works the same way with `GatewayListener`.
 """
 
 from __future__ import annotations
@@ -39,5 +40,12 @@ class Listener(Spec):
     tls: Optional[ListenerTls] = None
 
 
-# The keys a color may write inline for its single listener (the rest of Listener's fields).
+class GatewayListener(Spec):
+    port: Port
+    protocol: GatewayProtocol = "http"
+    tls: Optional[ListenerTls] = None
+
+
+# The keys a color (or the gateway) may write inline for its single listener.
 INLINE_LISTENER_KEYS = tuple(name for name in Listener.model_fields)
+INLINE_GATEWAY_LISTENER_KEYS = tuple(name for name in GatewayListener.model_fields)

@@ -11,7 +11,8 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from .listeners import INLINE_LISTENER_KEYS, GatewayProtocol, HealthCheck, Listener, Protocol
+from .listeners import (INLINE_GATEWAY_LISTENER_KEYS, INLINE_LISTENER_KEYS, GatewayListener, GatewayProtocol,
+                        HealthCheck, Listener, Protocol)
 from .matches import GatewayRouteMatch, HttpMethod, RouteMatch
 from .observability import AccessLog, Observability
 from .resilience import ConnectionPool, OutlierDetection, RetryPolicy, Timeouts
@@ -121,9 +122,28 @@ class Gateway(Spec):
     memory: MemoryMiB = 512
     count: TaskCount = 1
     tls: Optional[ListenerTls] = None
+    listeners: Optional[tuple[GatewayListener, ...]] = Field(
+        default=None, description="Several listeners; then leave port, protocol and tls out and give every route a match.port.")
     backend_tls: Optional[ClientTls] = Field(default=None, description="Client TLS towards route targets (replaces mesh.backend_tls).")
     access_log: AccessLog = Field(default_factory=AccessLog)
     routes: dict[NonEmptyStr, GatewayRoute] = Field(default_factory=dict)
+
+    @property
+    def all_listeners(self) -> tuple[GatewayListener, ...]:
+        if self.listeners:
+            return self.listeners
+        return (GatewayListener(**{key: getattr(self, key) for key in INLINE_GATEWAY_LISTENER_KEYS}),)
+
+    @property
+    def inline_listener_keys_given(self) -> list[str]:
+        return [key for key in INLINE_GATEWAY_LISTENER_KEYS if key in self.model_fields_set]
+
+    def protocol_of(self, route: GatewayRoute) -> str:
+        """The protocol of the listener a route serves: the one its match.port names, else the first."""
+        for listener in self.all_listeners:
+            if listener.port == route.match.port:
+                return listener.protocol
+        return self.all_listeners[0].protocol
 
 
 class Topology(Spec):

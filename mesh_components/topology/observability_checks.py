@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import limits
-from .check_support import all_color_listeners
+from .check_support import all_color_listeners, gateway_listeners
 from .errors import Problem
 from .model import Topology
 from .observability import AccessLog
@@ -40,8 +40,8 @@ def check_scrape_port(topology: Topology) -> Iterator[Problem]:
                       path=path)
         return
     app_ports = {listener.port: name for name, _, listener in all_color_listeners(topology)}
-    if topology.gateway:
-        app_ports.setdefault(topology.gateway.port, f"gateway {topology.gateway.name}")
+    for _, listener in gateway_listeners(topology):
+        app_ports.setdefault(listener.port, f"gateway {topology.gateway.name}")
     if port in app_ports:
         yield Problem(f"port {port} is a listener of {app_ports[port]!r}; the scrape port must be free in every task",
                       path=path)

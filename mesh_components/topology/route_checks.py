@@ -30,7 +30,7 @@ def _gateway_routes(topology: Topology) -> Iterator[tuple[str, tuple, GatewayRou
     gateway: Optional[Gateway] = topology.gateway
     if gateway:
         for route_name, route in gateway.routes.items():
-            yield gateway.protocol, ("gateway", "routes", route_name), route
+            yield gateway.protocol_of(route), ("gateway", "routes", route_name), route
 
 
 def _misplaced_keys(match: Spec, allowed: tuple[str, ...], protocol: str, path: tuple, owner: str) -> Iterator[Problem]:
@@ -154,9 +154,18 @@ def check_gateway_route_matches(topology: Topology) -> Iterator[Problem]:
             yield from exactly_one(match.hostname, ("exact", "suffix"), where + ("hostname",), "hostname")
         yield from _header_problems(match.headers, where + ("headers",), "header")
         yield from _query_problems(match.query_parameters, where + ("query_parameters",))
-        if match.port is not None and match.port != topology.gateway.port:
-            yield Problem(f"port {match.port} is not a gateway listener; the gateway listens on {topology.gateway.port}",
-                          path=where + ("port",))
+        yield from _gateway_port_problems(topology.gateway, match.port, where)
+
+
+def _gateway_port_problems(gateway: Gateway, port: Optional[int], where: tuple) -> Iterator[Problem]:
+    ports = [listener.port for listener in gateway.all_listeners]
+    listing = ", ".join(map(str, ports))
+    if port is None:
+        if len(ports) > 1:
+            yield Problem(f"the gateway has several listeners ({listing}); every route needs match.port naming one",
+                          path=where)
+    elif port not in ports:
+        yield Problem(f"port {port} is not a gateway listener; the gateway listens on {listing}", path=where + ("port",))
 
 
 def check_gateway_rewrites(topology: Topology) -> Iterator[Problem]:

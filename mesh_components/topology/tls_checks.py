@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from . import limits
-from .check_support import all_color_listeners, exactly_one, list_size
+from .check_support import all_color_listeners, exactly_one, gateway_listeners, list_size
 from .errors import Problem
 from .model import Topology
 from .tls import ClientTls, ListenerTls
@@ -17,8 +17,9 @@ def _listener_tls(topology: Topology) -> Iterator[tuple[tuple, ListenerTls]]:
     for _, path, listener in all_color_listeners(topology):
         if listener.tls:
             yield path + ("tls",), listener.tls
-    if topology.gateway and topology.gateway.tls:
-        yield ("gateway", "tls"), topology.gateway.tls
+    for path, listener in gateway_listeners(topology):
+        if listener.tls:
+            yield path + ("tls",), listener.tls
 
 
 def _client_tls(topology: Topology) -> Iterator[tuple[tuple, ClientTls]]:

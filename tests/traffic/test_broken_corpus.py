@@ -44,6 +44,15 @@ EXPECTED = {
     'gateway_http_without_prefix_or_path.yaml': [
         '7:14: gateway.routes.all.match: an http gateway route needs match.prefix or match.path',
     ],
+    'gateway_listeners_and_inline_protocol.yaml': [
+        "5:3: gateway.protocol: 'protocol' is written on the gateway and it also has listeners; with listeners, put protocol on each listener",
+    ],
+    'gateway_listeners_route_without_port.yaml': [
+        '8:14: gateway.routes.all.match: the gateway has several listeners (80, 8080); every route needs match.port naming one',
+    ],
+    'gateway_listeners_same_port.yaml': [
+        '7:14: gateway.listeners[1].port: port 80 is already used by listener 0; each listener needs its own port',
+    ],
     'gateway_match_port_not_listener.yaml': [
         '8:32: gateway.routes.all.match.port: port 443 is not a gateway listener; the gateway listens on 80',
     ],
