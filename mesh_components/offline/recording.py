@@ -27,6 +27,7 @@ class RecordedResource:
     checked_inputs: dict[str, Any]  # inputs after the provider's Check: what Analyze receives
     outputs: dict[str, Any]  # state after create: what AnalyzeStack receives
     id: str = ""
+    delete_before_replace: bool = False
 
 
 @dataclass
@@ -91,6 +92,7 @@ class RecordingMonitor(MockMonitor):
             checked_inputs=checked,
             outputs=outputs,
             id=response.id,
+            delete_before_replace=bool(request.deleteBeforeReplace),
         )
         with self._lock:
             self._registrations[response.urn] = record

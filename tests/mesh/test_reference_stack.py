@@ -219,3 +219,22 @@ def test_every_child_has_a_component_parent(dev):
     tokens = {r.type for r in dev.recording.resources if not r.custom and r.type != "pulumi:pulumi:Stack"}
     assert all(t.startswith("color-mesh:index:") for t in tokens)
 
+
+
+# Physical names App Mesh, Cloud Map, IAM, ECS, CloudWatch and ELB resources carry verbatim.
+FIXED_NAME_TYPES = {
+    "aws:appmesh/mesh:Mesh", "aws:appmesh/virtualNode:VirtualNode", "aws:appmesh/virtualService:VirtualService",
+    "aws:appmesh/virtualRouter:VirtualRouter", "aws:appmesh/route:Route",
+    "aws:appmesh/virtualGateway:VirtualGateway", "aws:appmesh/gatewayRoute:GatewayRoute",
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "aws:servicediscovery/service:Service",
+    "aws:iam/role:Role", "aws:ecs/cluster:Cluster", "aws:ecs/service:Service", "aws:cloudwatch/logGroup:LogGroup",
+    "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup",
+}
+
+
+def test_fixed_names_delete_before_replace(dev):
+    named = {r.type for r in dev.recording.resources if r.custom and "name" in r.inputs}
+    assert named == FIXED_NAME_TYPES
+    for resource in dev.recording.resources:
+        if resource.type in FIXED_NAME_TYPES:
+            assert resource.delete_before_replace, resource.urn
