@@ -23,6 +23,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockSettings
 from pulumi.runtime.stack import run_in_stack
 
+from .. import stack_config as stack_config_file
 from .mocks import DEFAULT_REGION, OfflineMocks
 from .recording import STACK_TYPE, Recording, RecordingMonitor
 
@@ -173,10 +174,10 @@ def read_stack_config(root: Path, stack: str, project: str) -> dict[str, str]:
     if not stack_file.is_file():
         raise OfflineRunError(f"{stack_file}: no such stack file; stacks here: {', '.join(list_stacks(root)) or 'none'}")
     try:
-        stack_doc = yaml.safe_load(stack_file.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise OfflineRunError(f"{stack_file}: not valid YAML ({error})") from None
-    for key, value in (stack_doc.get("config") or {}).items():
+        stack_config = stack_config_file.read_stack_config(stack, Path(root))
+    except stack_config_file.StackConfigError as error:
+        raise OfflineRunError(str(error)) from None
+    for key, value in stack_config.items():
         if isinstance(value, dict) and set(value) == {"secure"}:
             raise OfflineRunError(f"{stack_file}: {key} is a secret; secrets cannot be decrypted offline")
         config[key if ":" in key else f"{project}:{key}"] = _config_string(value)
