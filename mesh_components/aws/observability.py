@@ -58,12 +58,12 @@ def sidecar_containers(observability: Observability, logs: dict, namespace: str)
 
 
 def xray_daemon_container(tracing: Tracing, logs: dict) -> dict:
+    """Envoy reaches the daemon on localhost (UDP 2000) inside the task: no port mapping needed."""
     return {
         "name": XRAY_CONTAINER,
         "image": tracing.image,
         "essential": False,
         "user": SIDECAR_USER,
-        "portMappings": [{"containerPort": XRAY_DAEMON_PORT, "protocol": "udp"}],
         "logConfiguration": logs,
     }
 
