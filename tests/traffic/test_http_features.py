@@ -49,6 +49,14 @@ def test_several_listeners_each_with_their_own_settings(stack):
     ]
 
 
+def test_listener_certificate_from_files_and_client_validation_from_sds(stack):
+    assert node_spec(stack, "green")["listeners"][0]["tls"] == {
+        "mode": "PERMISSIVE",
+        "certificate": {"file": {"certificateChain": "/certs/green.pem", "privateKey": "/certs/green.key"}},
+        "validation": {"trust": {"sds": {"secretName": "client-ca"}}},
+    }
+
+
 def test_app_ports_and_container_ports_list_every_listener(stack):
     definition = stack.task_definition("blue")
     assert definition.inputs["proxyConfiguration"]["properties"]["AppPorts"] == "80,9090"
@@ -79,7 +87,8 @@ def test_backend_client_policies_per_backend_and_default(stack):
         "validation": {"trust": {"acm": {"certificateAuthorityArns": [MESH_CA]}},
                        "subjectAlternativeNames": {"match": {"exacts": ["red.colors.local", "blue.colors.local"]}}}}}}
     assert node_spec(stack, "blue")["backendDefaults"] == {"clientPolicy": {"tls": {
-        "enforce": False, "ports": [8080.0], "validation": {"trust": {"sds": {"secretName": "mesh-trust"}}}}}}
+        "enforce": False, "ports": [8080.0], "validation": {"trust": {"sds": {"secretName": "mesh-trust"}}},
+        "certificate": {"file": {"certificateChain": "/certs/blue.pem", "privateKey": "/certs/blue.key"}}}}}
     assert "backendDefaults" not in node_spec(stack, "green")  # it calls nothing
 
 
@@ -127,16 +136,21 @@ def test_gateway_route_matches_rewrites_and_precedence(stack):
         "match": {"path": {"exact": "/status"}},
         "action": {"target": {"virtualService": {"virtualServiceName": "green.colors.local"}},
                    "rewrite": {"path": {"exact": "/healthz"}}}}}
-    assert gateway_route_spec(stack, "blue-grpc") == {"priority": 1.0, "httpRoute": {
+    green = {"virtualService": {"virtualServiceName": "green.colors.local"}}
+    assert gateway_route_spec(stack, "versioned") == {"priority": 1.0, "httpRoute": {
+        "match": {"path": {"regex": "^/v[0-9]+/status$"}}, "action": {"target": green}}}
+    assert gateway_route_spec(stack, "blue-grpc") == {"priority": 2.0, "httpRoute": {
         "match": {"prefix": "/blue/", "hostname": {"exact": "blue.example.com"}},
         "action": {"target": {**target, "port": 9090.0}, "rewrite": {"prefix": {"defaultPrefix": "DISABLED"}}}}}
-    assert gateway_route_spec(stack, "api") == {"priority": 2.0, "httpRoute": {
+    assert gateway_route_spec(stack, "docs") == {"priority": 3.0, "httpRoute": {
+        "match": {"prefix": "/docs/"}, "action": {"target": green, "rewrite": {"prefix": {"defaultPrefix": "ENABLED"}}}}}
+    assert gateway_route_spec(stack, "api") == {"priority": 4.0, "httpRoute": {
         "match": {"prefix": "/api/", "hostname": {"suffix": ".example.com"},
                   "headers": [{"name": "x-tenant", "match": {"exact": "acme"}}],
                   "queryParameters": [{"name": "v", "match": {"exact": "2"}}], "port": 80.0},
         "action": {"target": {"virtualService": {"virtualServiceName": "router.colors.local"}},
                    "rewrite": {"prefix": {"value": "/v2/"}, "hostname": {"defaultTargetHostname": "DISABLED"}}}}}
-    assert gateway_route_spec(stack, "root") == {"priority": 3.0, "httpRoute": {
+    assert gateway_route_spec(stack, "root") == {"priority": 5.0, "httpRoute": {
         "match": {"prefix": "/"}, "action": {"target": target}}}
 
 
