@@ -2,7 +2,10 @@
 
 Field constraints here are the ones any sane mesh has (types, ranges of numbers a person could
 mean). Cross-field rules (references, name spaces, protocol agreement) and the limits of a given
-target live in `checks.py`, so every problem is reported with its location in one pass.
+target live in `checks.py` and the check modules it gathers, so every problem is reported with its
+location in one pass. Parts of the model that are a concept of their own have their own module
+(`listeners`, `matches`, `resilience`, `tls`, `observability`); they are re-exported here, so
+`from mesh_components.topology.model import HealthCheck, RouteMatch, ...` keeps working.
 """
 
 from __future__ import annotations
