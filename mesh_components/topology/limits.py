@@ -72,3 +72,7 @@ ACM_PCA_ARN_SHAPE = "arn:aws:acm-pca:<region>:<12-digit account>:certificate-aut
 
 # Ports Envoy's own traffic uses inside a task (a metrics scrape there would hit the proxy).
 PROXY_PORTS = {15000: "Envoy's inbound proxy port", 15001: "Envoy's outbound proxy port"}
+
+# Access-log formats: a text format string, or JSON fields whose names and values are each bounded.
+ACCESS_LOG_TEXT_MAX = 1000
+ACCESS_LOG_JSON_PART_MAX = 100

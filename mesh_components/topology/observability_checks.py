@@ -26,6 +26,13 @@ def check_access_logs(topology: Topology) -> Iterator[Problem]:
         if log.json_format is not None and not log.json_format:
             yield Problem("json_format has no fields; name at least one, e.g. {status: '%RESPONSE_CODE%'}",
                           path=path + ("json_format",))
+        if log.text_format is not None and len(log.text_format) > limits.ACCESS_LOG_TEXT_MAX:
+            yield Problem(f"text_format is {len(log.text_format)} characters; allowed: 1-{limits.ACCESS_LOG_TEXT_MAX}",
+                          path=path + ("text_format",))
+        for key, value in (log.json_format or {}).items():
+            if len(key) > limits.ACCESS_LOG_JSON_PART_MAX or not 1 <= len(value) <= limits.ACCESS_LOG_JSON_PART_MAX:
+                yield Problem(f"field {key[:40]!r}: names and values have 1-{limits.ACCESS_LOG_JSON_PART_MAX} "
+                              f"characters (here {len(key)} and {len(value)})", path=path + ("json_format", key))
         if not log.path.startswith("/"):
             yield Problem(f"path {log.path!r} is not absolute; write it like /dev/stdout", path=path + ("path",))
 

@@ -25,8 +25,14 @@ EXPECTED = {
     'access_log_empty_json.yaml': [
         "3:47: colors.red.access_log.json_format: json_format has no fields; name at least one, e.g. {status: '%RESPONSE_CODE%'}",
     ],
+    'access_log_json_empty_value.yaml': [
+        "6:52: colors.red.access_log.json_format.path: field 'path': names and values have 1-100 characters (here 4 and 0)",
+    ],
     'access_log_relative_path.yaml': [
         "5:22: gateway.access_log.path: path 'logs/access.log' is not absolute; write it like /dev/stdout",
+    ],
+    'access_log_text_too_long.yaml': [
+        '6:20: colors.red.access_log.text_format: text_format is 1008 characters; allowed: 1-1000',
     ],
     'access_log_two_formats.yaml': [
         '7:7: colors.red.access_log.json_format: an access log has one format: text_format or json_format, not both',
