@@ -37,6 +37,9 @@ EXPECTED = {
     'access_log_two_formats.yaml': [
         '7:7: colors.red.access_log.json_format: an access log has one format: text_format or json_format, not both',
     ],
+    'client_tls_port_out_of_range.yaml': [
+        '4:25: mesh.backend_tls.ports[0]: integer 0 is out of range; allowed: 1..65535',
+    ],
     'gateway_grpc_hostname.yaml': [
         '8:43: gateway.routes.api.match.hostname: hostname does not apply to a grpc gateway route; a grpc gateway route matches on service_name, port',
     ],
@@ -92,6 +95,9 @@ EXPECTED = {
     'gateway_target_port_not_listened.yaml': [
         "9:20: gateway.routes.all.target_port: 'blue' does not listen on 8080; its ports: 80",
     ],
+    'header_invert_not_boolean.yaml': [
+        "10:58: routers.router.routes.all.match.headers[0].invert: expected true or false, got 'no'",
+    ],
     'health_check_http_without_path.yaml': [
         '6:30: colors.red.health_check.protocol: an http health check needs a path; add health_check.path, e.g. /healthcheck',
     ],
@@ -110,6 +116,9 @@ EXPECTED = {
     'outlier_incomplete.yaml': [
         "5:24: colors.red.outlier_detection: missing required key 'max_ejection_percent'",
     ],
+    'outlier_percent_out_of_range.yaml': [
+        '5:112: colors.red.outlier_detection.max_ejection_percent: integer 150 is out of range; allowed: 0..100',
+    ],
     'pool_missing_required.yaml': [
         '8:26: colors.red.listeners[0].connection_pool: an http2 connection pool needs max_requests',
     ],
@@ -121,6 +130,9 @@ EXPECTED = {
     ],
     'retry_grpc_events_on_http.yaml': [
         '9:87: routers.router.routes.all.retry_policy.grpc_retry_events: grpc_retry_events are for grpc routes; an http route retries on http_retry_events and tcp_retry_events',
+    ],
+    'retry_max_retries_as_text.yaml': [
+        "9:37: routers.router.routes.all.retry_policy.max_retries: expected an integer, got '3'",
     ],
     'retry_on_tcp.yaml': [
         '11:9: routers.db-router.routes.all.retry_policy: tcp routes do not retry; remove retry_policy',
@@ -180,6 +192,9 @@ EXPECTED = {
     'scrape_port_is_proxy_port.yaml': [
         "5:28: mesh.observability.metrics.scrape_port: port 15001 is Envoy's outbound proxy port; scrape Envoy's admin port (9901) or another free port",
     ],
+    'timeout_negative.yaml': [
+        '5:25: colors.red.timeouts.idle_ms: integer -1 is out of range; allowed: 0..86400000',
+    ],
     'timeout_per_request_on_tcp.yaml': [
         '6:47: colors.db.timeouts.per_request_ms: a tcp listener has no requests; tcp takes only idle_ms',
     ],
@@ -224,6 +239,9 @@ EXPECTED = {
     ],
     'tls_validation_trust_from_acm.yaml': [
         "9:17: colors.red.tls.validation.trust.acm: unknown key 'acm'; allowed here: file, sds",
+    ],
+    'tracing_image_empty.yaml': [
+        '5:22: mesh.observability.tracing.image: must not be empty',
     ],
     'tracing_unknown_key.yaml': [
         "5:55: mesh.observability.tracing.sampling: unknown key 'sampling'; allowed here: image",
