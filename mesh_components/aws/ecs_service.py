@@ -32,7 +32,7 @@ class WorkloadSpec:
     cpu: int
     memory: int
     desired_count: int
-    containers: pulumi.Input[list[dict]]
+    containers: pulumi.Output[list[dict]]
     proxy: Optional[aws.ecs.TaskDefinitionProxyConfigurationArgs]
     security_group_id: pulumi.Input[str]
     registry_arn: Optional[pulumi.Input[str]] = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Optional
 
@@ -67,11 +68,13 @@ def proxy_configuration(app_ports: tuple[int, ...]) -> aws.ecs.TaskDefinitionPro
 
 
 def fargate_task_definition(name: str, *, family: str, cpu: int, memory: int,
-                            containers: pulumi.Input[list[dict]], execution_role_arn: pulumi.Input[str],
+                            containers: pulumi.Output[list[dict]], execution_role_arn: pulumi.Input[str],
                             task_role_arn: pulumi.Input[str],
                             proxy: Optional[aws.ecs.TaskDefinitionProxyConfigurationArgs],
                             opts: pulumi.ResourceOptions) -> aws.ecs.TaskDefinition:
     return aws.ecs.TaskDefinition(
         name, family=family, cpu=str(cpu), memory=str(memory), network_mode="awsvpc",
         requires_compatibilities=["FARGATE"], execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
-        container_definitions=pulumi.Output.json_dumps(containers), proxy_configuration=proxy, opts=opts)
+        # json.dumps inside one apply: Output.json_dumps would first lift every dict and list in the
+        # containers into an Output of its own, the program's largest cost at scale (bench/README.md).
+        container_definitions=containers.apply(json.dumps), proxy_configuration=proxy, opts=opts)
