@@ -1,0 +1,41 @@
+"""Generated scale topologies are valid and have the shape the benchmark promises."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.topologies import COLORS_PER_ROUTER, generate_topology, write_topology
+from mesh_components.topology.graph import MeshGraph
+from mesh_components.topology.loader import load_topology_with_warnings
+
+SIZES = (3, 10, 57, 200)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_topologies_pass_the_real_loader(size, tmp_path):
+    result = load_topology_with_warnings(write_topology(generate_topology(size, seed=7), tmp_path / "t.yaml"))
+    assert len(result.topology.colors) == size
+    assert all(problem.severity == "warning" for problem in result.warnings)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_shape(size, tmp_path):
+    topology = load_topology_with_warnings(write_topology(generate_topology(size, 7), tmp_path / "t.yaml")).topology
+    assert len(topology.routers) == max(1, size // COLORS_PER_ROUTER)
+    for name, color in topology.colors.items():
+        assert 1 <= len(color.backends) <= 3 and name not in color.backends
+    for router in topology.routers.values():
+        assert [2 <= len(route.targets) <= 3 for route in router.routes.values()] == [True]
+    services = size + len(topology.routers)
+    assert len(topology.gateway.routes) == max(1, round(services / 10))
+    assert MeshGraph(topology).exposed_services  # the gateway really leads somewhere
+
+
+def test_same_seed_same_topology_other_seed_other_topology():
+    assert generate_topology(100, 7) == generate_topology(100, 7)
+    assert generate_topology(100, 7) != generate_topology(100, 8)
+
+
+def test_too_small_a_mesh_is_refused():
+    with pytest.raises(ValueError, match="at least 3"):
+        generate_topology(2, 7)
