@@ -6,8 +6,8 @@ old one did not. Precisely, when any of these holds:
 1. a call edge (caller, virtual service, callee, port) of the new graph is not in the old one: a new
    backend, a new router or gateway route target (even at weight 0), a callee's port moved to a port
    the caller could not reach before, or a renamed caller;
-2. the public entry (internet → gateway through the NLB, on the gateway's port) is new: a gateway was
-   added or its listener moved to another port;
+2. a public entry (internet → gateway through the NLB, one per gateway listener port) is new: a
+   gateway was added, a listener moved to another port, or the gateway gained a listener;
 3. the mesh egress filter changed from DROP_ALL to ALLOW_ALL.
 
 Not widening on their own: removed edges, weight changes between existing targets, protocol
@@ -61,7 +61,7 @@ class AccessDiff:
     weights: tuple[WeightChange, ...]
     router_routes: tuple[Change[str], ...]  # value = the route's match, e.g. "GET /"
     gateway_routes: tuple[Change[GatewayRoute], ...]
-    public_entry: Optional[Change[PublicEntry]]
+    public_entries: tuple[Change[PublicEntry], ...]  # keyed by the port the internet reaches
     exposed_added: tuple[str, ...]
     exposed_removed: tuple[str, ...]
     listeners: tuple[Change[str], ...]  # virtual services and the gateway, value = "protocol:port"
@@ -71,9 +71,8 @@ class AccessDiff:
     def widening_reasons(self) -> tuple[str, ...]:
         """Why access widened, one line per reason (empty when it did not); see the module docstring."""
         reasons = [f"new call edge {describe_edge(edge)}" for edge in self.edges_added]
-        entry = self.public_entry
-        if entry and entry.new and (entry.old is None or entry.old.port != entry.new.port):
-            reasons.append(f"internet can reach gateway {entry.new.gateway.name} on port {entry.new.port}")
+        reasons += [f"internet can reach gateway {entry.new.gateway.name} on port {entry.new.port}"
+                    for entry in self.public_entries if entry.new and entry.old is None]
         if self.egress_filter and self.egress_filter.new == "ALLOW_ALL":
             reasons.append("mesh egress filter is now ALLOW_ALL: services may call anything, not just their backends")
         return tuple(reasons)
@@ -86,7 +85,7 @@ class AccessDiff:
     def unchanged(self) -> bool:
         return not any(
             (self.edges_added, self.edges_removed, self.callers, self.services, self.weights, self.router_routes,
-             self.gateway_routes, self.public_entry, self.exposed_added, self.exposed_removed, self.listeners,
+             self.gateway_routes, self.public_entries, self.exposed_added, self.exposed_removed, self.listeners,
              self.egress_filter)
         )
 
@@ -108,7 +107,7 @@ def diff_access(old: MeshGraph, new: MeshGraph) -> AccessDiff:
         weights=_weight_changes(old, new),
         router_routes=_router_route_changes(old, new),
         gateway_routes=_changes(_gateway_routes(old), _gateway_routes(new)),
-        public_entry=_single_change("gateway", old.public_entry, new.public_entry),
+        public_entries=_changes(_public_entries(old), _public_entries(new)),
         exposed_added=tuple(sorted(exposed_new - exposed_old)),
         exposed_removed=tuple(sorted(exposed_old - exposed_new)),
         listeners=_changes(_listeners(old), _listeners(new), changed_only=True),
@@ -181,9 +180,16 @@ def _gateway_routes(graph: MeshGraph) -> dict[str, GatewayRoute]:
     return dict(graph.topology.gateway.routes) if graph.topology.gateway else {}
 
 
+def _public_entries(graph: MeshGraph) -> dict[str, PublicEntry]:
+    return {str(entry.port): entry for entry in graph.public_entries}
+
+
 def _listeners(graph: MeshGraph) -> dict[str, str]:
-    listeners = {name: f"{service.protocol}:{service.port}" for name, service in graph.services.items()}
-    if graph.public_entry:
-        entry = graph.public_entry
-        listeners[str(entry.gateway)] = f"{entry.protocol}:{entry.port}"
+    listeners = {name: _listing(graph.listeners_of(name)) for name in graph.services}
+    if graph.public_entries:
+        listeners[str(graph.gateway)] = _listing((e.protocol, e.port) for e in graph.public_entries)
     return listeners
+
+
+def _listing(listeners) -> str:
+    return ", ".join(f"{protocol}:{port}" for protocol, port in listeners)

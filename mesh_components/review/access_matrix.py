@@ -48,10 +48,10 @@ def access_matrix(graph: MeshGraph) -> AccessMatrix:
     colors = tuple(graph.topology.colors)
     reaches: list[Reach] = []
     gateway_names: tuple[str, ...] = ()
-    if graph.public_entry:
-        entry = graph.public_entry
-        gateway_names = (str(entry.gateway),)
-        reaches.append(Reach(INTERNET, str(entry.gateway), entry.protocol, entry.port, ("NLB",)))
+    if graph.gateway:
+        gateway_names = (str(graph.gateway),)
+        reaches += [Reach(INTERNET, str(entry.gateway), entry.protocol, entry.port, ("NLB",))
+                    for entry in graph.public_entries]
     for access in graph.access:
         via = tuple(sorted({edge.service for edge in graph.edges if edge.access == access}))
         protocol = graph.services[access.target].protocol

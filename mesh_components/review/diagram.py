@@ -56,13 +56,14 @@ def _service_key(graph: MeshGraph, service: str) -> str:
 
 
 def _add_gateway(graph: MeshGraph, nodes: list[Node], edges: list[Edge]) -> None:
-    entry = graph.public_entry
-    if entry is None:
+    entries = graph.public_entries
+    if not entries:
         return
-    gateway_key = node_key("gateway", entry.gateway.name)
+    gateway_key = node_key("gateway", graph.gateway.name)
+    listeners = ", ".join(f"{entry.protocol}:{entry.port}" for entry in entries)
     nodes.append(Node(INTERNET, "internet", ("internet",)))
-    nodes.append(Node(gateway_key, "gateway", (entry.gateway.name, f"virtual gateway · {entry.protocol}:{entry.port}")))
-    edges.append(Edge(INTERNET, gateway_key, "public", f"NLB tcp:{entry.port}"))
+    nodes.append(Node(gateway_key, "gateway", (graph.gateway.name, f"virtual gateway · {listeners}")))
+    edges.append(Edge(INTERNET, gateway_key, "public", "NLB " + ", ".join(f"tcp:{entry.port}" for entry in entries)))
     for route in graph.topology.gateway.routes.values():
         label = route.match.prefix + (f" · priority {route.priority}" if route.priority is not None else "")
         edges.append(Edge(gateway_key, _service_key(graph, route.target), "gateway_route", label))

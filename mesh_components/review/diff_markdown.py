@@ -94,8 +94,7 @@ def _show_entry(entry: PublicEntry) -> str:
 
 def _exposure(diff: AccessDiff) -> list[str]:
     body = []
-    entry = diff.public_entry
-    if entry:
+    for entry in diff.public_entries:
         show = _show_entry
         if entry.old is None:
             body.append(f"- the internet can now reach {show(entry.new)} through the NLB")

@@ -132,6 +132,13 @@ class MeshGraph:
             for port in self.ports_speaking(callee, virtual_service.protocol)
         }
 
+    def listeners_of(self, service: str) -> tuple[tuple[str, int], ...]:
+        """(protocol, port) of each listener callers of `service` address: a color's own, or the router's one."""
+        if self.services[service].kind == "router":
+            router = self.topology.routers[service]
+            return ((router.protocol, router.port),)
+        return tuple((listener.protocol, listener.port) for listener in self.topology.colors[service].all_listeners)
+
     def ports_speaking(self, color: str, protocol: str) -> tuple[int, ...]:
         """The ports of `color`'s listeners that speak `protocol` (what a router in front of it reaches)."""
         return tuple(listener.port for listener in self.topology.colors[color].all_listeners

@@ -48,6 +48,20 @@ def change_gateway_port(doc):
     doc["gateway"]["port"] = 8080
 
 
+def add_gateway_listener(doc):
+    gateway = doc["gateway"]
+    del gateway["port"], gateway["protocol"]
+    gateway["listeners"] = [{"port": 80, "protocol": "http"}, {"port": 8080, "protocol": "http"}]
+    for route in gateway["routes"].values():
+        route["match"]["port"] = 80
+
+
+def add_color_listener(doc):
+    red = doc["colors"]["red"]
+    red["listeners"] = [{"port": 80, "protocol": "http", "health_check": red.pop("health_check")},
+                        {"port": 9090, "protocol": "http2"}]
+
+
 def remove_gateway(doc):
     del doc["gateway"]
 
@@ -79,6 +93,12 @@ CASES = {
     "protocol change": (change_protocol, NOT_WIDENED, ["| red | http:80 | http2:80 |"]),
     "new public port": (change_gateway_port, WIDENED, ["- internet can reach gateway gateway on port 8080",
                                                       "| gateway (gateway) | http:80 | http:8080 |"]),
+    "new gateway listener": (add_gateway_listener, WIDENED, [
+        "- internet can reach gateway gateway on port 8080",
+        "- the internet can now reach gateway `gateway` http:8080 through the NLB",
+        "| gateway (gateway) | http:80 | http:80, http:8080 |"]),
+    "new color listener": (add_color_listener, WIDENED, ["| added | blue → red:9090 |",
+                                                         "| red | http:80 | http:80, http2:9090 |"]),
     "egress opened": (allow_all_egress, WIDENED, ["- DROP_ALL → ALLOW_ALL"]),
 }
 
