@@ -72,3 +72,11 @@ def test_program_errors_name_the_file_as_configured(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     assert topology_file("config/topology.yaml") == Path("config/topology.yaml")
     assert topology_file(str(tmp_path / "t.yaml")) == tmp_path / "t.yaml"
+
+
+def test_readme_shows_the_current_plan(in_project, capsys):
+    assert main(["plan"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    readme = (ROOT / "README.md").read_text()
+    for line in lines[:9] + [line for line in lines if line.startswith("Resources:")]:
+        assert line in readme, f"README's plan excerpt is stale; missing: {line!r}"
