@@ -10,14 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pydantic import ValidationError
-
 from mesh_components.topology import checks
 from mesh_components.topology.checks import ERROR_CHECKS
-from mesh_components.topology.errors import TopologyError
-from mesh_components.topology.loader import load_topology
-from mesh_components.topology.model import Topology
-from mesh_components.topology.yaml_source import read_yaml
+from tests.corpus import assert_fails_with_exactly, parsed_models
 
 BROKEN = Path(__file__).parent / "broken"
 LONG = "r" * 63
@@ -96,26 +91,11 @@ def test_every_broken_file_has_an_expectation():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_broken_file_fails_with_exact_problems(name):
-    path = BROKEN / name
-    with pytest.raises(TopologyError) as raised:
-        load_topology(path)
-    assert [str(problem) for problem in raised.value.problems] == [f"{path}:{line}" for line in EXPECTED[name]]
-    assert not raised.value.unreadable
-    assert all(problem.is_error for problem in raised.value.problems)
-
-
-def parsed_models() -> list[Topology]:
-    """The corpus files that get as far as the model, i.e. those only semantic checks reject."""
-    models = []
-    for path in sorted(BROKEN.glob("*.yaml")):
-        try:
-            models.append(Topology.model_validate(read_yaml(path).data))
-        except (TopologyError, ValidationError):
-            continue
-    return models
+    error = assert_fails_with_exactly(BROKEN / name, EXPECTED[name])
+    assert not error.unreadable
 
 
 def test_corpus_exercises_every_semantic_check_of_the_checks_module():
     own_checks = [check for check in ERROR_CHECKS if check.__module__ == checks.__name__]
-    fired = {check.__name__ for check in own_checks for topology in parsed_models() if list(check(topology))}
+    fired = {check.__name__ for check in own_checks for topology in parsed_models(BROKEN) if list(check(topology))}
     assert fired == {check.__name__ for check in own_checks}

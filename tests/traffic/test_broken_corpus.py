@@ -10,14 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from mesh_components.topology import listener_checks, observability_checks, route_checks, tls_checks
 from mesh_components.topology.checks import check_shared_name_space
-from mesh_components.topology.errors import TopologyError
-from mesh_components.topology.loader import load_topology
-from mesh_components.topology.model import Topology
-from mesh_components.topology.yaml_source import read_yaml
+from tests.corpus import assert_fails_with_exactly, parsed_models
 
 BROKEN = Path(__file__).parent / "broken"
 
@@ -258,19 +254,10 @@ def test_every_broken_file_has_an_expectation():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_broken_file_fails_with_exact_problems(name):
-    path = BROKEN / name
-    with pytest.raises(TopologyError) as raised:
-        load_topology(path)
-    assert [str(problem) for problem in raised.value.problems] == [f"{path}:{line}" for line in EXPECTED[name]]
-    assert all(problem.is_error for problem in raised.value.problems)
+    assert_fails_with_exactly(BROKEN / name, EXPECTED[name])
 
 
 def test_every_feature_check_fires_on_some_file():
-    models = []
-    for path in sorted(BROKEN.glob("*.yaml")):
-        try:
-            models.append(Topology.model_validate(read_yaml(path).data))
-        except (TopologyError, ValidationError):
-            continue
+    models = parsed_models(BROKEN)
     fired = {check.__name__ for check in FEATURE_CHECKS for topology in models if list(check(topology))}
     assert fired == {check.__name__ for check in FEATURE_CHECKS}
