@@ -168,8 +168,7 @@ def _undeclared(rule, caller: Workload, callee: Workload, declared: DeclaredMesh
     ports = declared.allowed(caller).get(callee)
     if not ports:
         return f"but {_name(caller)} declares no backend that {_name(callee)} serves"
-    port_range = rule.port_range
-    if rule.protocol != "tcp" or port_range is None or port_range[0] != port_range[1] or port_range[0] not in ports:
+    if rule.single_port not in [("tcp", port) for port in ports]:
         return f"but the declared relationship is on tcp {', '.join(map(str, sorted(ports)))} only"
     return ""
 

@@ -99,10 +99,8 @@ def _check_public_ingress_ports(subject: Subject, settings: Settings) -> Iterabl
         public = _public_sources(rule, settings)
         if public and not rule.needs("protocol", "ports"):
             continue
-        port_range = rule.port_range
-        single_listener_port = (
-            rule.protocol in ("tcp", "udp") and port_range is not None and port_range[0] == port_range[1] and port_range[0] in listener_ports
-        )
+        single_port = rule.single_port
+        single_listener_port = single_port is not None and single_port[1] in listener_ports
         if public and not single_listener_port:
             yield subject.violation(
                 f"{rule.describe()} admits public address space {', '.join(public)} on something other than one listener port "
@@ -131,8 +129,7 @@ def _check_public_ingress(resources: list[Subject], settings: Settings) -> Itera
                 continue
             group = rule.group_id if isinstance(rule.group_id, str) else None
             exempt_ports = index.public_listener_ports(group)
-            port_range = rule.port_range
-            if port_range is not None and port_range[0] == port_range[1] and rule.protocol in ("tcp", "udp") and (rule.protocol, port_range[0]) in exempt_ports:
+            if rule.single_port in exempt_ports:
                 continue
             where = (
                 f"security group {group} belongs to no internet-facing load balancer"

@@ -130,6 +130,14 @@ class Rule:
     def opens_every_port(self) -> bool:
         return self.protocol == "all" or (self.has_ports and self.port_range == ALL_PORTS)
 
+    @property
+    def single_port(self) -> Optional[tuple[str, int]]:
+        """(protocol, port) when a tcp/udp rule opens exactly one port; None otherwise."""
+        port_range = self.port_range
+        if port_range is None or port_range[0] != port_range[1]:
+            return None
+        return (self.protocol, port_range[0])
+
     def opens_tcp_port(self, port: int) -> bool:
         if self.protocol == "all":
             return True
