@@ -39,6 +39,9 @@ EXPECTED = {
     'gateway_grpc_hostname.yaml': [
         '8:43: gateway.routes.api.match.hostname: hostname does not apply to a grpc gateway route; a grpc gateway route matches on service_name, port',
     ],
+    'gateway_grpc_prefix.yaml': [
+        '8:43: gateway.routes.api.match.prefix: prefix does not apply to a grpc gateway route; a grpc gateway route matches on service_name, port',
+    ],
     'gateway_grpc_without_service_name.yaml': [
         '8:14: gateway.routes.all.match: a grpc gateway route matches a gRPC service; add match.service_name (e.g. colors.ColorService)',
         '8:15: gateway.routes.all.match.prefix: prefix does not apply to a grpc gateway route; a grpc gateway route matches on service_name, port',
