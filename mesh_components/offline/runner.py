@@ -109,6 +109,8 @@ def _run_isolated(program, stack: str, project: str, config: dict[str, str], pre
 # A run makes hundreds of thousands of long-lived objects (resources, Outputs, futures). At CPython's
 # default generation-0 threshold (700) the collector rescans them so often that collecting is over half
 # of a large run's time (bench/README.md). Raised while any run is going, then restored; timing only.
+# Everything alive when the first run starts (imported modules, warm-up caches) is also frozen, so the
+# full collections a run triggers skip it; unfrozen, and collectable again, when the last run ends.
 GC_GENERATION0_THRESHOLD = 50_000
 _gc_lock = threading.Lock()
 _gc_runs = 0
@@ -122,6 +124,7 @@ def _fewer_gc_passes():
         if _gc_runs == 0:
             _gc_saved_thresholds = gc.get_threshold()
             gc.set_threshold(max(GC_GENERATION0_THRESHOLD, _gc_saved_thresholds[0]), *_gc_saved_thresholds[1:])
+            gc.freeze()
         _gc_runs += 1
     try:
         yield
@@ -130,6 +133,7 @@ def _fewer_gc_passes():
             _gc_runs -= 1
             if _gc_runs == 0:
                 gc.set_threshold(*_gc_saved_thresholds)
+                gc.unfreeze()
 
 
 def _configure_mock_runtime(monitor, logger, *, project: str, stack: str, config: dict[str, str], preview: bool) -> None:

@@ -1,4 +1,4 @@
-"""The runner raises the collector's generation-0 threshold for a run only, and always restores it."""
+"""The runner raises the collector's generation-0 threshold and freezes older objects for a run only, and always undoes both."""
 
 from __future__ import annotations
 
@@ -43,3 +43,20 @@ def test_a_higher_threshold_is_left_alone():
         assert gc.get_threshold() == (GC_GENERATION0_THRESHOLD * 2, 10, 10)
     finally:
         gc.set_threshold(*saved)
+
+
+def test_what_lived_before_a_run_is_frozen_during_it_and_unfrozen_after():
+    assert gc.get_freeze_count() == 0
+    frozen = []
+    run_program(lambda: frozen.append(gc.get_freeze_count()))
+    assert frozen[0] > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_unfrozen_when_the_program_fails():
+    def failing() -> None:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        run_program(failing)
+    assert gc.get_freeze_count() == 0
