@@ -10,7 +10,7 @@ location in one pass. Parts of the model that are a concept of their own have th
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, ClassVar, Literal, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
@@ -30,6 +30,24 @@ Cpu = Literal[256, 512, 1024, 2048, 4096, 8192, 16384]
 MemoryMiB = Annotated[StrictInt, Field(ge=512, le=122880)]
 
 
+class ListenerHolder:
+    """A color or gateway: written with one inline listener (port, protocol, ...) or a `listeners` list."""
+
+    LISTENER_TYPE: ClassVar[type]
+    INLINE_LISTENER_KEYS: ClassVar[tuple[str, ...]]
+
+    @property
+    def all_listeners(self) -> tuple:
+        """The listeners under `listeners`, or the one written inline."""
+        if self.listeners:
+            return self.listeners
+        return (self.LISTENER_TYPE(**{key: getattr(self, key) for key in self.INLINE_LISTENER_KEYS}),)
+
+    @property
+    def inline_listener_keys_given(self) -> list[str]:
+        return [key for key in self.INLINE_LISTENER_KEYS if key in self.model_fields_set]
+
+
 class Mesh(Spec):
     name: NonEmptyStr = Field(description="Mesh name, e.g. color-mesh.")
     namespace: NonEmptyStr = Field(description="Private DNS namespace services are reached under, e.g. colors.local.")
@@ -43,7 +61,7 @@ class Mesh(Spec):
     observability: Observability = Field(default_factory=Observability)
 
 
-class Color(Spec):
+class Color(ListenerHolder, Spec):
     """A service: one container image behind one listener (or several), and the services it may call."""
 
     image: NonEmptyStr
@@ -65,16 +83,8 @@ class Color(Spec):
     backend_tls_for: dict[NonEmptyStr, ClientTls] = Field(default_factory=dict, description="Backend name -> client TLS for it.")
     access_log: AccessLog = Field(default_factory=AccessLog)
 
-    @property
-    def all_listeners(self) -> tuple[Listener, ...]:
-        """The listeners under `listeners`, or the one written inline on the color."""
-        if self.listeners:
-            return self.listeners
-        return (Listener(**{key: getattr(self, key) for key in INLINE_LISTENER_KEYS}),)
-
-    @property
-    def inline_listener_keys_given(self) -> list[str]:
-        return [key for key in INLINE_LISTENER_KEYS if key in self.model_fields_set]
+    LISTENER_TYPE: ClassVar[type] = Listener
+    INLINE_LISTENER_KEYS: ClassVar[tuple[str, ...]] = INLINE_LISTENER_KEYS
 
 
 class Route(Spec):
@@ -115,7 +125,7 @@ class GatewayRoute(Spec):
     rewrite: Optional[GatewayRewrite] = None
 
 
-class Gateway(Spec):
+class Gateway(ListenerHolder, Spec):
     """The mesh's single entrance from outside, behind a network load balancer."""
 
     name: NonEmptyStr = "gateway"
@@ -131,15 +141,8 @@ class Gateway(Spec):
     access_log: AccessLog = Field(default_factory=AccessLog)
     routes: dict[NonEmptyStr, GatewayRoute] = Field(default_factory=dict)
 
-    @property
-    def all_listeners(self) -> tuple[GatewayListener, ...]:
-        if self.listeners:
-            return self.listeners
-        return (GatewayListener(**{key: getattr(self, key) for key in INLINE_GATEWAY_LISTENER_KEYS}),)
-
-    @property
-    def inline_listener_keys_given(self) -> list[str]:
-        return [key for key in INLINE_GATEWAY_LISTENER_KEYS if key in self.model_fields_set]
+    LISTENER_TYPE: ClassVar[type] = GatewayListener
+    INLINE_LISTENER_KEYS: ClassVar[tuple[str, ...]] = INLINE_GATEWAY_LISTENER_KEYS
 
     def protocol_of(self, route: GatewayRoute) -> str:
         """The protocol of the listener a route serves: the one its match.port names, else the first."""
