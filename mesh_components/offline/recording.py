@@ -28,6 +28,7 @@ class RecordedResource:
     outputs: dict[str, Any]  # state after create: what AnalyzeStack receives
     id: str = ""
     delete_before_replace: bool = False
+    aliases: tuple[str, ...] = ()  # URNs this resource was known by before (its own aliases and its parents')
 
 
 @dataclass
@@ -61,9 +62,11 @@ class RecordingMonitor(MockMonitor):
         self.registered_outputs: dict[str, dict[str, Any]] = {}
 
     def RegisterResource(self, request):
+        aliases = self._former_urns(request)
         registering = getattr(self.mocks, "registering", None)
         if registering is not None:
-            registering.urn = self.make_urn(request.parent, request.type, request.name)
+            # An aliased resource is the same cloud resource as before: it keeps the id and names it had.
+            registering.urn = aliases[0] if aliases else self.make_urn(request.parent, request.type, request.name)
         try:
             response = super().RegisterResource(request)
         finally:
@@ -93,10 +96,30 @@ class RecordingMonitor(MockMonitor):
             outputs=outputs,
             id=response.id,
             delete_before_replace=bool(request.deleteBeforeReplace),
+            aliases=aliases,
         )
         with self._lock:
             self._registrations[response.urn] = record
         return response
+
+    def _former_urns(self, request) -> tuple[str, ...]:
+        """The URNs the engine would treat as this resource: its own aliases, and itself under each former
+        URN of its parent (the engine derives those inherited aliases from the parent's alias specs)."""
+        with self._lock:
+            parent = self._registrations.get(request.parent)
+        own = [*request.aliasURNs, *(self._alias_urn(alias, request) for alias in request.aliases)]
+        inherited = [self.make_urn(former, request.type, request.name) for former in (parent.aliases if parent else ())]
+        return tuple(dict.fromkeys((*own, *inherited)))
+
+    def _alias_urn(self, alias, request) -> str:
+        """An alias as the engine resolves it: fields the spec leaves empty are the resource's own."""
+        if alias.HasField("urn"):
+            return alias.urn
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        stack, project, qualified_type, name = self.make_urn(
+            parent, spec.type or request.type, spec.name or request.name).removeprefix("urn:pulumi:").split("::")
+        return "urn:pulumi:" + "::".join([spec.stack or stack, spec.project or project, qualified_type, name])
 
     def RegisterResourceOutputs(self, request):
         with self._lock:
