@@ -13,7 +13,7 @@ def stack():
 
 
 def test_grpc_route_matches_service_method_and_metadata_and_retries_grpc_events(stack):
-    assert route_spec(stack, "lookup") == {"priority": 0.0, "grpcRoute": {
+    assert route_spec(stack, "lookup") == {"priority": 1.0, "grpcRoute": {
         "match": {"serviceName": "colors.Lookup", "methodName": "Get", "metadatas": [
             {"name": "x-region", "match": {"exact": "eu"}},
             {"name": "x-beta", "invert": True, "match": {"regex": "^y"}}]},
@@ -52,7 +52,7 @@ def test_listener_settings_per_protocol(stack):
 
 
 def test_grpc_gateway_matches_the_service_name(stack):
-    assert gateway_route_spec(stack, "lookup") == {"priority": 0.0, "grpcRoute": {
+    assert gateway_route_spec(stack, "lookup") == {"priority": 1.0, "grpcRoute": {
         "match": {"serviceName": "colors.Lookup", "port": 50051.0},
         "action": {"target": {"virtualService": {"virtualServiceName": "grpc-router.colors.local"}}}}}
     listener = stack.one(GATEWAY, name="gateway").inputs["spec"]["listeners"][0]
