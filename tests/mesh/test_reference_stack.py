@@ -81,7 +81,8 @@ def test_gateway_routes_longest_prefix_first(dev):
     gateway = dev.one("aws:appmesh/virtualGateway:VirtualGateway", name="gateway")
     listener = gateway.outputs["spec"]["listeners"][0]
     assert listener["portMapping"] == {"port": 80.0, "protocol": "http"}
-    assert listener["healthCheck"]["protocol"] == "http"
+    assert listener["healthCheck"] == {"protocol": "http", "path": "/", "port": 80.0, "healthyThreshold": 2.0,
+                                       "unhealthyThreshold": 2.0, "intervalMillis": 5000.0, "timeoutMillis": 2000.0}
     assert gateway.outputs["spec"]["logging"] == {"accessLog": {"file": {"path": "/dev/stdout"}}}
 
 

@@ -36,15 +36,12 @@ def test_listener_health_check_timeouts_outliers_pool_and_tls(stack):
 
 
 def test_several_listeners_each_with_their_own_settings(stack):
+    """No health check is configured on blue, so its listeners get none (no default probe)."""
     assert node_spec(stack, "blue")["listeners"] == [
         {"portMapping": {"port": 80.0, "protocol": "http"},
-         "healthCheck": {"protocol": "tcp", "port": 80.0, "healthyThreshold": 2.0, "unhealthyThreshold": 2.0,
-                         "intervalMillis": 5000.0, "timeoutMillis": 2000.0},
          "tls": {"mode": "PERMISSIVE", "certificate": {"sds": {"secretName": "blue-server"}}}},
         {"portMapping": {"port": 9090.0, "protocol": "http2"},
-         "healthCheck": {"protocol": "tcp", "port": 9090.0, "healthyThreshold": 2.0, "unhealthyThreshold": 2.0,
-                         "intervalMillis": 5000.0, "timeoutMillis": 2000.0},
-         "timeout": {"http2": {"perRequest": ms(0)}},
+         "timeout": {"http2": {"perRequest": ms(30000)}},
          "connectionPool": {"http2s": [{"maxRequests": 200.0}]}},
     ]
 

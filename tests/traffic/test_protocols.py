@@ -45,7 +45,9 @@ def test_listener_settings_per_protocol(stack):
     grpc = node_spec(stack, "grpc-a")["listeners"][0]
     assert grpc["timeout"] == {"grpc": {"perRequest": ms(1000), "idle": ms(2000)}}
     assert grpc["connectionPool"] == {"grpc": {"maxRequests": 50.0}}
-    assert grpc["healthCheck"]["protocol"] == "grpc"
+    assert grpc["healthCheck"] == {"protocol": "grpc", "port": 50051.0, "healthyThreshold": 2.0,
+                                   "unhealthyThreshold": 2.0, "intervalMillis": 10000.0, "timeoutMillis": 2000.0}
+    assert "healthCheck" not in node_spec(stack, "grpc-b")["listeners"][0]
     db = node_spec(stack, "db")["listeners"][0]
     assert db["timeout"] == {"tcp": {"idle": ms(600000)}}
     assert db["connectionPool"] == {"tcps": [{"maxConnections": 20.0}]}
