@@ -23,7 +23,8 @@ def topology_data(draw, max_colors: int = 5) -> dict:
     routers = {}
     for router in router_names:
         targets = draw(st.lists(st.sampled_from(color_names), min_size=1, max_size=3, unique=True))
-        weights = {target: draw(st.integers(0, 100)) for target in targets}
+        share = 100 // len(targets)  # App Mesh: one route's weights total at most 100
+        weights = {target: draw(st.integers(0, share)) for target in targets}
         weights[targets[0]] = max(1, weights[targets[0]])
         routers[router] = {"port": draw(ports), "routes": {"main": {"match": {"prefix": "/"}, "targets": weights}}}
     services = color_names + router_names

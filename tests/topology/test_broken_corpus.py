@@ -41,6 +41,7 @@ EXPECTED = {
     "gateway_prefix_without_slash.yaml": ["6:27: gateway.routes.all.match.prefix: prefix 'red' does not start with '/'; prefixes are URL paths like /api"],
     "gateway_reserved_prefix.yaml": ["7:29: gateway.routes.stats.match.prefix: prefix '/aws-app-mesh/stats' is reserved; virtual gateways keep /aws-appmesh and /aws-app-mesh for themselves"],
     "gateway_tcp.yaml": ["5:13: gateway.protocol: 'tcp' is not allowed; allowed: http, http2, grpc (virtual gateways have no tcp listener)"],
+    "gateway_too_many_routes.yaml": ['6:5: gateway.routes: 1001 gateway routes; each reaches App Mesh with a priority from 1 to 1000 in the order they are tried, so a gateway has at most 1000 routes'],
     "health_check_path_on_tcp.yaml": ['6:26: colors.red.health_check.path: a tcp service is probed without a path; health_check.path is for http and http2 services (remove it)'],
     "invalid_utf8.yaml": ['3:19: invalid UTF-8 byte 0xe9; a topology file is UTF-8 text'],
     "key_not_text.yaml": ['5:23: colors.red.env: key \'8080\' is read as an integer; keys must be text (quote it: "8080")'],
@@ -58,6 +59,7 @@ EXPECTED = {
     "route_prefix_without_slash.yaml": ["9:25: routers.router.routes.api.match.prefix: prefix 'api' does not start with '/'; prefixes are URL paths like /api"],
     "route_protocol_mismatch.yaml": ["10:19: routers.router.routes.all.protocol: route protocol 'http2' differs from the router's 'http'; a router cannot mix protocols (use 'http' or leave it out)"],
     "route_target_is_router.yaml": ["8:23: routers.front.routes.all.targets.back: 'back' is a router; route targets must be colors (known: blue, red)"],
+    "router_too_many_priorities.yaml": ['8:7: routers.router.routes: 1001 routes with a priority; they reach App Mesh as ranks 1-1000, so at most 1000 routes of a router can have one'],
     "router_without_routes.yaml": ['5:3: routers.router: router has no routes; give it at least one route or remove it'],
     "self_backend.yaml": ["4:38: colors.blue.backends[1]: a color cannot be its own backend; list the services it calls (known: red)"],
     "self_referencing_alias.yaml": ['3:22: nested deeper than 64 levels (is an alias used inside its own anchor?)'],
@@ -81,6 +83,7 @@ EXPECTED = {
         "2:1: colours: unknown key 'colours' (did you mean 'colors'?); allowed here: mesh, colors, routers, gateway",
     ],
     "weight_out_of_range.yaml": ['9:25: routers.router.routes.all.targets.blue: integer 150 is out of range; allowed: 0..100'],
+    "weights_over_100.yaml": ['10:18: routers.router.routes.all.targets: weights total 120; App Mesh allows at most 100 per route (weights are relative: 4 and 1 split like 80 and 20)'],
 }
 
 

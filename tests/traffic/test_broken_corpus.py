@@ -42,6 +42,9 @@ EXPECTED = {
     'gateway_grpc_prefix.yaml': [
         '8:43: gateway.routes.api.match.prefix: prefix does not apply to a grpc gateway route; a grpc gateway route matches on service_name, port',
     ],
+    'gateway_grpc_route_to_http_router.yaml': [
+        "14:15: gateway.routes.lookup.target: a grpc gateway route cannot reach 'router' on http:80; it reaches grpc listeners",
+    ],
     'gateway_grpc_without_service_name.yaml': [
         '8:14: gateway.routes.all.match: a grpc gateway route matches a gRPC service; add match.service_name (e.g. colors.ColorService)',
         '8:15: gateway.routes.all.match.prefix: prefix does not apply to a grpc gateway route; a grpc gateway route matches on service_name, port',
@@ -57,6 +60,9 @@ EXPECTED = {
     ],
     'gateway_hostname_exact_and_suffix.yaml': [
         '7:36: gateway.routes.all.match.hostname: hostname needs exactly one of exact, suffix (found both exact and suffix)',
+    ],
+    'gateway_http_route_to_grpc_color.yaml': [
+        "8:15: gateway.routes.all.target: an http gateway route cannot reach 'lookup' on grpc:50051; it reaches http or http2 listeners",
     ],
     'gateway_http_without_prefix_or_path.yaml': [
         '7:14: gateway.routes.all.match: an http gateway route needs match.prefix or match.path',
@@ -100,11 +106,17 @@ EXPECTED = {
     'gateway_rewrite_on_grpc.yaml': [
         '9:7: gateway.routes.api.rewrite: grpc gateway routes do not rewrite requests; remove rewrite',
     ],
+    'gateway_route_to_tcp_listener.yaml': [
+        "12:15: gateway.routes.all.target: an http gateway route cannot reach 'db' on tcp:5432; it reaches http or http2 listeners",
+    ],
     'gateway_same_path_match_twice.yaml': [
         "10:14: gateway.routes.two.match: the same match is already used by gateway route 'one'; each gateway route needs its own match",
     ],
     'gateway_target_port_not_listened.yaml': [
         "9:20: gateway.routes.all.target_port: 'blue' does not listen on 8080; its ports: 80",
+    ],
+    'gateway_target_several_listeners_without_port.yaml': [
+        "12:15: gateway.routes.all.target: 'blue' has several listeners (http:80, http2:9090); add target_port naming the one this route reaches",
     ],
     'header_invert_not_boolean.yaml': [
         "10:58: routers.router.routes.all.match.headers[0].invert: expected true or false, got 'no'",

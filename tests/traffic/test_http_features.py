@@ -148,7 +148,7 @@ def test_gateway_route_matches_rewrites_and_precedence(stack):
         "action": {"target": {"virtualService": {"virtualServiceName": "router.colors.local"}},
                    "rewrite": {"prefix": {"value": "/v2/"}, "hostname": {"defaultTargetHostname": "DISABLED"}}}}}
     assert gateway_route_spec(stack, "root") == {"priority": 6.0, "httpRoute": {
-        "match": {"prefix": "/"}, "action": {"target": target}}}
+        "match": {"prefix": "/"}, "action": {"target": {**target, "port": 80.0}}}}
 
 
 def test_task_roles_may_read_exactly_the_tls_material_they_use(stack):
