@@ -64,9 +64,9 @@ def check_health_checks(topology: Topology) -> Iterator[Problem]:
         where = path + ("health_check",)
         probe = check.protocol or listener.protocol
         if owner == "gateway" and probe not in GATEWAY_PROBE_PROTOCOLS:
-            yield Problem(f"a gateway is probed over {', '.join(GATEWAY_PROBE_PROTOCOLS[:-1])} or {GATEWAY_PROBE_PROTOCOLS[-1]}, "
-                          f"not {probe} "
-                          "(virtual gateways have no tcp listener)", path=where + ("protocol",))
+            allowed = f"{', '.join(GATEWAY_PROBE_PROTOCOLS[:-1])} or {GATEWAY_PROBE_PROTOCOLS[-1]}"
+            yield Problem(f"a gateway is probed over {allowed}, not {probe} (virtual gateways have no tcp listener)",
+                          path=where + ("protocol",))
         elif check.path is not None:
             if probe not in limits.HTTP_PROTOCOLS:
                 yield Problem(
