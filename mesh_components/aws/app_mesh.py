@@ -51,10 +51,11 @@ class AppMesh(MeshComponent):
             f"{name}-{router_name}-router", name=router_name, mesh_name=self.mesh_name,
             spec=virtual_router_spec(router), opts=self.named_child())
         node_names = {color: node.name for color, node in self.virtual_nodes.items()}
+        priorities = graph.route_priorities(router_name)
         for route_name, route in router.routes.items():
             aws.appmesh.Route(f"{name}-{router_name}-{route_name}-route", name=route_name, mesh_name=self.mesh_name,
                               virtual_router_name=virtual_router.name,
-                              spec=route_spec(graph, router, route, node_names), opts=self.named_child())
+                              spec=route_spec(graph, router, route, priorities[route_name], node_names), opts=self.named_child())
         return virtual_router
 
     def _virtual_service(self, name: str, graph: MeshGraph, service: str,

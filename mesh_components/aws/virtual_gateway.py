@@ -7,6 +7,7 @@ import pulumi_aws as aws
 
 from ..topology.listeners import GatewayListener
 from ..topology.model import Gateway, GatewayRoute, Topology
+from .health_check import health_check_spec
 from .observability import access_log_spec
 from .route_match import grpc_gateway_match, http_gateway_match
 from .spec_dicts import compact
@@ -24,11 +25,8 @@ def virtual_gateway_spec(topology: Topology) -> aws.appmesh.VirtualGatewaySpecAr
 
 
 def gateway_listener_spec(listener: GatewayListener) -> dict:
-    health_check = compact(protocol=listener.protocol, port=listener.port,
-                           path="/" if listener.protocol != "grpc" else None, healthy_threshold=2,
-                           unhealthy_threshold=2, interval_millis=5000, timeout_millis=2000)
     return compact(port_mapping={"port": listener.port, "protocol": listener.protocol},
-                   health_check=health_check, tls=listener_tls_spec(listener.tls))
+                   health_check=health_check_spec(listener), tls=listener_tls_spec(listener.tls))
 
 
 def gateway_route_spec(gateway: Gateway, route: GatewayRoute, priority: int,

@@ -5,13 +5,12 @@ from __future__ import annotations
 import pulumi_aws as aws
 
 from ..topology.graph import MeshGraph
-from ..topology.listeners import HealthCheck, Listener
+from ..topology.listeners import Listener
+from .health_check import health_check_spec
 from .observability import access_log_spec
 from .resilience import connection_pool_spec, outlier_detection_spec, timeout_spec
 from .spec_dicts import compact
 from .tls import client_policy_spec, listener_tls_spec
-
-_PATH_PROTOCOLS = ("http", "http2")
 
 
 def virtual_node_spec(graph: MeshGraph, color_name: str) -> aws.appmesh.VirtualNodeSpecArgs:
@@ -37,28 +36,9 @@ def virtual_node_spec(graph: MeshGraph, color_name: str) -> aws.appmesh.VirtualN
 def listener_spec(listener: Listener) -> dict:
     return compact(
         port_mapping={"port": listener.port, "protocol": listener.protocol},
-        health_check=listener_health_check(listener),
+        health_check=health_check_spec(listener),
         timeout=timeout_spec(listener.protocol, listener.timeouts),
         outlier_detection=outlier_detection_spec(listener.outlier_detection),
         connection_pool=connection_pool_spec(listener.protocol, listener.connection_pool),
         tls=listener_tls_spec(listener.tls),
-    )
-
-
-def listener_health_check(listener: Listener) -> dict:
-    """HTTP(2) listeners with a path are probed on it; anything else gets a connection check on its protocol,
-    unless the health check names its protocol."""
-    check = listener.health_check or HealthCheck()
-    probe = check.protocol or listener.protocol
-    probe_path = check.path if probe in _PATH_PROTOCOLS else None
-    if check.protocol is None and not probe_path and listener.protocol != "grpc":
-        probe = "tcp"
-    return compact(
-        protocol=probe,
-        path=probe_path,
-        port=listener.port,
-        healthy_threshold=check.healthy_threshold,
-        unhealthy_threshold=check.unhealthy_threshold,
-        interval_millis=check.interval_seconds * 1000,
-        timeout_millis=check.timeout_seconds * 1000,
     )

@@ -217,15 +217,30 @@ def check_route_weights(topology: Topology) -> Iterator[Problem]:
                 )
             elif not any(weight > 0 for weight in route.targets.values()):
                 yield Problem("every weight is 0; at least one target needs a positive weight", path=path)
+            elif sum(route.targets.values()) > limits.ROUTE_WEIGHT_TOTAL_MAX:
+                yield Problem(
+                    f"weights total {sum(route.targets.values())}; App Mesh allows at most "
+                    f"{limits.ROUTE_WEIGHT_TOTAL_MAX} per route (weights are relative: 4 and 1 split like 80 and 20)",
+                    path=path)
 
 
 def check_route_priorities(topology: Topology) -> Iterator[Problem]:
+    """Unique within their router or gateway, and few enough to be sent as ranks 1..1000 (graph.py)."""
     for router_name, router in topology.routers.items():
         priorities = {name: route.priority for name, route in router.routes.items()}
-        yield from _duplicate_priorities(priorities, ("routers", router_name, "routes"), f"router {router_name!r}")
+        path = ("routers", router_name, "routes")
+        yield from _duplicate_priorities(priorities, path, f"router {router_name!r}")
+        ranked = sum(priority is not None for priority in priorities.values())
+        if ranked > limits.PRIORITY_MAX:
+            yield Problem(f"{ranked} routes with a priority; they reach App Mesh as ranks 1-{limits.PRIORITY_MAX}, "
+                          f"so at most {limits.PRIORITY_MAX} routes of a router can have one", path=path)
     if topology.gateway:
         priorities = {name: route.priority for name, route in topology.gateway.routes.items()}
         yield from _duplicate_priorities(priorities, ("gateway", "routes"), "the gateway")
+        if len(priorities) > limits.PRIORITY_MAX:
+            yield Problem(f"{len(priorities)} gateway routes; each reaches App Mesh with a priority from 1 to "
+                          f"{limits.PRIORITY_MAX} in the order they are tried, so a gateway has at most "
+                          f"{limits.PRIORITY_MAX} routes", path=("gateway", "routes"))
 
 
 def _duplicate_priorities(priorities: dict[str, int | None], path: tuple, owner: str) -> Iterator[Problem]:

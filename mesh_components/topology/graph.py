@@ -183,17 +183,33 @@ class MeshGraph:
 
     @cached_property
     def gateway_routes_by_precedence(self) -> tuple[tuple[str, GatewayRoute, int], ...]:
-        """(name, route, priority), most specific first: an explicit priority is kept, others get their rank.
+        """(name, route, priority) in the order App Mesh is to try them, with priorities 1, 2, 3, ...
 
-        Whole-path matches come before prefixes, longer prefixes before shorter ones, and among
-        equal prefixes a route with more conditions (hostname, headers, ...) goes first.
+        Routes with a priority come first, lowest first (App Mesh tries routes without one after every
+        route with one); the others follow most specific first: whole-path matches before prefixes,
+        longer prefixes before shorter ones, and among equal prefixes more conditions (hostname,
+        headers, ...) first. Every route gets a priority from 1, never 0: the provider sends a
+        priority only when it is above 0, so a 0 would reach AWS as "no priority".
         """
         gateway = self.topology.gateway
         if not gateway:
             return ()
-        ordered = sorted(gateway.routes.items(), key=lambda item: (_specificity(item[1]), item[0]))
-        return tuple((name, route, rank if route.priority is None else route.priority)
-                     for rank, (name, route) in enumerate(ordered))
+        given = sorted((item for item in gateway.routes.items() if item[1].priority is not None),
+                       key=lambda item: item[1].priority)
+        rest = sorted((item for item in gateway.routes.items() if item[1].priority is None),
+                      key=lambda item: (_specificity(item[1]), item[0]))
+        return tuple((name, route, rank) for rank, (name, route) in enumerate(given + rest, start=1))
+
+    def route_priorities(self, router: str) -> dict[str, int | None]:
+        """Route name -> the priority App Mesh gets: the rank (1 first) of its priority among the router's.
+
+        Ranks keep the order the topology's priorities (0-1000) give and never send 0, which the
+        provider would leave out; routes without a priority keep none (App Mesh tries them last).
+        """
+        routes = self.topology.routers[router].routes
+        ranked = sorted((route.priority, name) for name, route in routes.items() if route.priority is not None)
+        ranks = {name: rank for rank, (_, name) in enumerate(ranked, start=1)}
+        return {name: ranks.get(name) for name in routes}
 
     @cached_property
     def unreachable_colors(self) -> tuple[str, ...]:

@@ -26,6 +26,11 @@ HOSTNAME_MAX = 253
 # Routes of a virtual router.
 WEIGHTED_TARGETS_MIN = 1
 WEIGHTED_TARGETS_MAX = 10
+ROUTE_WEIGHT_TOTAL_MAX = 100  # the weights of one route's targets, added up
+
+# Route and gateway-route priorities App Mesh takes (1 first; 0 would reach AWS as "none": the graph
+# sends ranks from 1), so a router or gateway orders at most this many routes by priority.
+PRIORITY_MAX = 1000
 
 # Virtual gateways reserve these path prefixes for themselves.
 RESERVED_GATEWAY_PREFIXES = ("/aws-appmesh", "/aws-app-mesh")

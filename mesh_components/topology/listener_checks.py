@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import get_args
 
 from . import limits
-from .check_support import a_, all_color_listeners
+from .check_support import a_, all_color_listeners, gateway_listeners
 from .errors import Problem
-from .listeners import Listener
+from .listeners import GatewayProtocol, Listener
 from .model import Topology
 
 _POOL_KEYS = {
@@ -17,6 +18,7 @@ _POOL_KEYS = {
     "grpc": ("max_requests",),
     "tcp": ("max_connections",),
 }
+GATEWAY_PROBE_PROTOCOLS = get_args(GatewayProtocol)
 _POOL_REQUIRED = {"http": "max_connections", "http2": "max_requests", "grpc": "max_requests", "tcp": "max_connections"}
 
 
@@ -51,24 +53,35 @@ def _layout_problems(owner_path: tuple, owner: str, spec) -> Iterator[Problem]:
 
 
 def check_health_checks(topology: Topology) -> Iterator[Problem]:
-    """A path is probed only over http/http2; an http/http2 probe needs one."""
-    for _, path, listener in all_color_listeners(topology):
+    """A path is probed only over http/http2; an http/http2 probe needs one. A gateway probes over its
+    own protocols (no tcp), so an http/http2 gateway check always needs a path."""
+    listeners = [(path, listener, "color") for _, path, listener in all_color_listeners(topology)]
+    listeners += [(path, listener, "gateway") for path, listener in gateway_listeners(topology)]
+    for path, listener, owner in listeners:
         check = listener.health_check
         if check is None:
             continue
+        where = path + ("health_check",)
         probe = check.protocol or listener.protocol
-        if check.path is not None:
+        if owner == "gateway" and probe not in GATEWAY_PROBE_PROTOCOLS:
+            allowed = f"{', '.join(GATEWAY_PROBE_PROTOCOLS[:-1])} or {GATEWAY_PROBE_PROTOCOLS[-1]}"
+            yield Problem(f"a gateway is probed over {allowed}, not {probe} (virtual gateways have no tcp listener)",
+                          path=where + ("protocol",))
+        elif check.path is not None:
             if probe not in limits.HTTP_PROTOCOLS:
                 yield Problem(
                     f"a {probe} service is probed without a path; "
                     f"health_check.path is for {' and '.join(limits.HTTP_PROTOCOLS)} services (remove it)",
-                    path=path + ("health_check", "path"))
+                    path=where + ("path",))
             elif not check.path.startswith("/"):
                 yield Problem(f"path {check.path!r} does not start with '/'; write it like /healthcheck",
-                              path=path + ("health_check", "path"))
+                              path=where + ("path",))
         elif check.protocol in limits.HTTP_PROTOCOLS:
             yield Problem(f"{a_(check.protocol)} health check needs a path; add health_check.path, e.g. /healthcheck",
-                          path=path + ("health_check", "protocol"))
+                          path=where + ("protocol",))
+        elif owner == "gateway" and probe in limits.HTTP_PROTOCOLS:
+            yield Problem(f"{a_(probe)} gateway listener is probed over {probe} and needs a path; "
+                          "add health_check.path, e.g. /healthcheck (a path the gateway routes)", path=where)
 
 
 def check_listener_timeouts(topology: Topology) -> Iterator[Problem]:

@@ -22,7 +22,7 @@ GatewayProtocol = Literal["http", "http2", "grpc"]
 
 class HealthCheck(Spec):
     protocol: Optional[Protocol] = Field(
-        default=None, description="Probe protocol; defaults to the listener's (tcp for http without a path).")
+        default=None, description="Probe protocol; defaults to the listener's (for a color, tcp for http without a path).")
     path: Optional[NonEmptyStr] = Field(default=None, description="HTTP path probed; omit for tcp services.")
     healthy_threshold: Annotated[StrictInt, Field(ge=2, le=10)] = 2
     unhealthy_threshold: Annotated[StrictInt, Field(ge=2, le=10)] = 2
@@ -43,6 +43,8 @@ class Listener(Spec):
 class GatewayListener(Spec):
     port: Port
     protocol: GatewayProtocol = "http"
+    health_check: Optional[HealthCheck] = Field(
+        default=None, description="Probe of the gateway's own listener (its routes decide what answers); needs a path over http/http2.")
     tls: Optional[ListenerTls] = None
 
 

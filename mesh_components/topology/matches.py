@@ -7,9 +7,9 @@ so a misplaced key gets a message naming the keys that do fit.
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import Field, StrictBool, StrictInt, StrictStr
+from pydantic import Field, StrictBool, StrictInt
 
 from .spec import NonEmptyStr, Port, Spec
 
@@ -18,7 +18,9 @@ Scheme = Literal["http", "https"]
 
 
 class ValueRange(Spec):
-    start: StrictInt = Field(description="First value matched.")
+    """Both ends are above 0: the AWS provider leaves a 0 out, and App Mesh needs both."""
+
+    start: Annotated[StrictInt, Field(ge=1)] = Field(description="First value matched.")
     end: StrictInt = Field(description="Value after the last one matched (exclusive).")
 
 
@@ -26,7 +28,7 @@ class HeaderMatch(Spec):
     """A request header (or gRPC metadata entry) by name; without a rule it only has to be present."""
 
     name: NonEmptyStr
-    exact: Optional[StrictStr] = None
+    exact: Optional[NonEmptyStr] = None
     prefix: Optional[NonEmptyStr] = None
     suffix: Optional[NonEmptyStr] = None
     regex: Optional[NonEmptyStr] = None
@@ -39,7 +41,7 @@ class HeaderMatch(Spec):
 
 class QueryParameterMatch(Spec):
     name: NonEmptyStr
-    exact: Optional[StrictStr] = Field(default=None, description="Omit to match any value (the parameter must be present).")
+    exact: Optional[NonEmptyStr] = Field(default=None, description="Omit to match any value (the parameter must be present).")
 
 
 class PathMatch(Spec):

@@ -134,9 +134,10 @@ class Gateway(ListenerHolder, Spec):
     cpu: Cpu = 256
     memory: MemoryMiB = 512
     count: TaskCount = 1
+    health_check: Optional[HealthCheck] = None
     tls: Optional[ListenerTls] = None
     listeners: Optional[tuple[GatewayListener, ...]] = Field(
-        default=None, description="Several listeners; then leave port, protocol and tls out and give every route a match.port.")
+        default=None, description="Several listeners; then leave port, protocol, health_check and tls out and give every route a match.port.")
     backend_tls: Optional[ClientTls] = Field(default=None, description="Client TLS towards route targets (replaces mesh.backend_tls).")
     access_log: AccessLog = Field(default_factory=AccessLog)
     routes: dict[NonEmptyStr, GatewayRoute] = Field(default_factory=dict)

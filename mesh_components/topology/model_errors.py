@@ -39,6 +39,27 @@ _CHOICE_HINTS = {
 }
 
 
+# Why a value is refused although App Mesh's API takes it, keyed by (model, field): the AWS provider
+# sends an integer only when it is above 0 and a string only when it is not empty (README, "What
+# reaches AWS"), so these would reach App Mesh without the value written.
+_DROPPED_ZERO = "the AWS provider leaves a 0 out"
+_DROPPED_EMPTY = "the AWS provider leaves an empty string out"
+_BELOW_MINIMUM_HINTS = {
+    ("Timeouts", "per_request_ms"): f"{_DROPPED_ZERO}, so App Mesh would get a duration without a value; "
+                                    "leave the key out for App Mesh's default",
+    ("Timeouts", "idle_ms"): f"{_DROPPED_ZERO}, so App Mesh would get a duration without a value; "
+                             "leave the key out for App Mesh's default",
+    ("OutlierDetection", "max_ejection_percent"): f"{_DROPPED_ZERO}, so App Mesh would miss a required value; "
+                                                  "to eject nothing, leave outlier_detection out",
+    ("ValueRange", "start"): f"{_DROPPED_ZERO}, so App Mesh would get a range without a start",
+}
+_EMPTY_HINTS = {
+    ("HeaderMatch", "exact"): f"{_DROPPED_EMPTY}; to match any value, give no rule: the entry then only has to be present",
+    ("QueryParameterMatch", "exact"): f"{_DROPPED_EMPTY}; to match any value, leave exact out: "
+                                      "the parameter then only has to be present",
+}
+
+
 def problems_from_validation_error(error: ValidationError) -> list[Problem]:
     return [_problem(detail) for detail in error.errors(include_url=False)]
 
@@ -60,9 +81,12 @@ def _value_message(detail: dict[str, Any], loc: tuple) -> str:
     if kind == "literal_error":
         return _choice_message(value, loc, ctx)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{_describe(value)} is out of range; allowed: {_range_text(type_at(loc), ctx)}"
+        message = f"{_describe(value)} is out of range; allowed: {_range_text(type_at(loc), ctx)}"
+        hint = _BELOW_MINIMUM_HINTS.get(_field_owner(loc)) if kind == "greater_than_equal" and value == 0 else None
+        return f"{message} ({hint})" if hint else message
     if kind == "string_too_short":
-        return "must not be empty"
+        hint = _EMPTY_HINTS.get(_field_owner(loc))
+        return f"must not be empty ({hint})" if hint else "must not be empty"
     if kind == "too_short":
         return f"must have at least {ctx.get('min_length', 1)} entry"
     if kind in ("too_long", "string_too_long"):

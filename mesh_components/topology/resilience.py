@@ -19,17 +19,17 @@ GrpcRetryEvent = Literal["cancelled", "deadline-exceeded", "internal", "resource
 
 
 class Timeouts(Spec):
-    per_request_ms: Optional[Milliseconds] = Field(default=None, description="http, http2 and grpc only; 0 disables.")
-    idle_ms: Optional[Milliseconds] = Field(default=None, description="Close connections idle this long; 0 disables.")
+    per_request_ms: Optional[Milliseconds] = Field(default=None, description="http, http2 and grpc only; App Mesh's default when left out.")
+    idle_ms: Optional[Milliseconds] = Field(default=None, description="Close connections idle this long; App Mesh's default when left out.")
 
 
 class OutlierDetection(Spec):
     """Eject a host after `max_server_errors` 5xx within `interval_ms`; all four fields together."""
 
     max_server_errors: PositiveCount
-    interval_ms: Annotated[StrictInt, Field(ge=1, le=86_400_000)]
-    base_ejection_ms: Annotated[StrictInt, Field(ge=1, le=86_400_000)]
-    max_ejection_percent: Annotated[StrictInt, Field(ge=0, le=100)]
+    interval_ms: Milliseconds
+    base_ejection_ms: Milliseconds
+    max_ejection_percent: Annotated[StrictInt, Field(ge=1, le=100)]
 
 
 class ConnectionPool(Spec):
@@ -40,7 +40,7 @@ class ConnectionPool(Spec):
 
 class RetryPolicy(Spec):
     max_retries: Annotated[StrictInt, Field(ge=0, le=1_000)]
-    per_retry_timeout_ms: Annotated[StrictInt, Field(ge=1, le=86_400_000)]
+    per_retry_timeout_ms: Milliseconds
     http_retry_events: tuple[HttpRetryEvent, ...] = ()
     tcp_retry_events: tuple[TcpRetryEvent, ...] = ()
     grpc_retry_events: tuple[GrpcRetryEvent, ...] = Field(default=(), description="grpc routes only.")

@@ -204,21 +204,47 @@ def _prefix_rewrite_problems(route: GatewayRoute, path: tuple) -> Iterator[Probl
         yield Problem(f"rewrite value {value!r} must start and end with '/', like /api/", path=path + ("value",))
 
 
-def check_gateway_target_ports(topology: Topology) -> Iterator[Problem]:
-    for _, path, route in _gateway_routes(topology):
-        port = route.target_port
-        if port is None:
+# The target listeners a gateway route of each protocol can reach: Envoy forwards http and http2
+# requests to http or http2 listeners alike, gRPC calls need a grpc listener, and a tcp listener
+# takes no routed requests at all.
+GATEWAY_ROUTE_REACHES = {"http": ("http", "http2"), "http2": ("http", "http2"), "grpc": ("grpc",)}
+
+
+def _target_listeners(topology: Topology, target: str) -> Optional[list[tuple[str, int]]]:
+    """(protocol, port) of each listener a gateway route to `target` may land on; None if it is unknown."""
+    if target in topology.colors:
+        return [(listener.protocol, listener.port) for listener in topology.colors[target].all_listeners]
+    if target in topology.routers:
+        return [(topology.routers[target].protocol, topology.routers[target].port)]
+    return None  # reported by check_gateway_targets
+
+
+def check_gateway_targets_reachable(topology: Topology) -> Iterator[Problem]:
+    """The route lands on one listener of its target (target_port picks it among several), and that
+    listener speaks a protocol the gateway route can carry."""
+    for protocol, path, route in _gateway_routes(topology):
+        listeners = _target_listeners(topology, route.target)
+        if listeners is None:
             continue
-        if route.target in topology.colors:
-            ports = [listener.port for listener in topology.colors[route.target].all_listeners]
-        elif route.target in topology.routers:
-            ports = [topology.routers[route.target].port]
+        listing = ", ".join(f"{listener_protocol}:{port}" for listener_protocol, port in listeners)
+        if route.target_port is not None:
+            landing = [listener for listener in listeners if listener[1] == route.target_port]
+            if not landing:
+                ports = ", ".join(str(port) for _, port in listeners)
+                yield Problem(f"{route.target!r} does not listen on {route.target_port}; its ports: {ports}",
+                              path=path + ("target_port",))
+                continue
+        elif len(listeners) > 1:
+            yield Problem(f"{route.target!r} has several listeners ({listing}); "
+                          "add target_port naming the one this route reaches", path=path + ("target",))
+            continue
         else:
-            continue  # an unknown target is reported by check_gateway_targets
-        if port not in ports:
-            yield Problem(f"{route.target!r} does not listen on {port}; its ports: {', '.join(map(str, ports))}",
-                          path=path + ("target_port",))
+            landing = listeners
+        (target_protocol, port), reaches = landing[0], GATEWAY_ROUTE_REACHES[protocol]
+        if target_protocol not in reaches:
+            yield Problem(f"{a_(protocol)} gateway route cannot reach {route.target!r} on {target_protocol}:{port}; "
+                          f"it reaches {' or '.join(reaches)} listeners", path=path + ("target",))
 
 
 ROUTE_CHECKS = (check_route_matches, check_retry_policies, check_route_timeouts)
-GATEWAY_ROUTE_CHECKS = (check_gateway_route_matches, check_gateway_rewrites, check_gateway_target_ports)
+GATEWAY_ROUTE_CHECKS = (check_gateway_route_matches, check_gateway_rewrites, check_gateway_targets_reachable)

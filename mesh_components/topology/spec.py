@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 Port = Annotated[StrictInt, Field(ge=1, le=65535)]
 Priority = Annotated[StrictInt, Field(ge=0, le=1000)]
 NonEmptyStr = Annotated[StrictStr, Field(min_length=1)]
-Milliseconds = Annotated[StrictInt, Field(ge=0, le=86_400_000, description="A duration in milliseconds.")]
+# Durations and counts App Mesh gets start at 1: the AWS provider sends an integer only when it is above 0,
+# so a 0 would reach AWS as a missing value (README, "What reaches AWS").
+Milliseconds = Annotated[StrictInt, Field(ge=1, le=86_400_000, description="A duration in milliseconds.")]
 PositiveCount = Annotated[StrictInt, Field(ge=1, le=1_000_000)]
 
 

@@ -9,6 +9,7 @@ duplicate keys and counts every node it visits, aliases expanded, so a bomb stop
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,20 @@ _SCALAR_KINDS = {
     "tag:yaml.org,2002:timestamp": "a date",
 }
 _STANDARD_SCALAR_TAGS = {_STR_TAG, "tag:yaml.org,2002:binary", *_SCALAR_KINDS}
+
+# YAML 1.1 (PyYAML) reads `010` as octal 8, `0x50` as 80, `1:20` as 80 (base 60) and drops the `_` of
+# `1_000`: a number written any other way than these plain forms means something else than it says.
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]*\.[0-9]*([eE][-+]?[0-9]+)?|\.(inf|Inf|INF|nan|NaN|NAN))")
+_NUMBER_FORMS = (  # (how the text starts or what it holds, what YAML 1.1 reads it as, why)
+    (re.compile(r"[-+]?0[bB]"), "the binary number", "YAML 1.1"),
+    (re.compile(r"[-+]?0[xX]"), "the hexadecimal number", "YAML 1.1"),
+    (re.compile(r".*:"), "the base-60 number", "YAML 1.1"),
+    (re.compile(r".*_"), "the number", "YAML 1.1 ignores underscores"),
+    (re.compile(r"[-+]?0"), "the octal number", "YAML 1.1: a leading 0 means octal"),
+)
+# Likewise `yes`, `no`, `on` and `off` are booleans in YAML 1.1 only; true and false mean the same everywhere.
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 @dataclass(frozen=True)
@@ -269,11 +284,34 @@ class _Builder:
         if node.tag not in _STANDARD_SCALAR_TAGS:
             self.problem(node, f"unsupported tag {node.tag!r}; write a plain value", path)
             return None
+        unreadable = f"cannot read value {node.value[:40]!r}"
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as error:
-            reason = getattr(error, "problem", None) or str(error)
+            problem = f"{unreadable}: {getattr(error, 'problem', None) or error}"
         except (ValueError, OverflowError) as error:  # int() digit limit, impossible dates
-            reason = "number too long" if node.tag in _NUMBER_TAGS else str(error)
-        self.problem(node, f"cannot read value {node.value[:40]!r}: {reason}", path)
+            problem = f"{unreadable}: {'number too long' if node.tag in _NUMBER_TAGS else error}"
+        else:
+            problem = _lossy_scalar(node, value)
+            if problem is None:
+                return value
+        self.problem(node, problem, path)
         return None
+
+
+def _lossy_scalar(node: ScalarNode, value: Any) -> str | None:
+    """Why a number (or boolean) is not written as it will be read, or None when it is written plainly."""
+    if node.tag == _BOOL_TAG:
+        if node.value.lower() in ("true", "false"):
+            return None
+        return f"{node.value!r} is read as boolean {str(value).lower()} (YAML 1.1); write {str(value).lower()} if that is meant, or quote it for text"
+    plain = {_NUMBER_TAGS[0]: _PLAIN_INT, _NUMBER_TAGS[1]: _PLAIN_FLOAT}.get(node.tag)
+    if plain is None or plain.fullmatch(node.value):
+        return None
+    reading, note = next((what, why) for form, what, why in _NUMBER_FORMS if form.match(node.value))
+    if reading == "the octal number":
+        digits = node.value.lstrip("+-").replace("_", "").lstrip("0") or "0"
+        advice = f"write {'-' if node.value.startswith('-') else ''}{digits} for the decimal number"
+    else:
+        advice = f"write {value!r} if that is meant"
+    return f"{node.value[:40]!r} is read as {reading} {value!r} ({note}); {advice}, or quote it for text"

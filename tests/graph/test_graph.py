@@ -63,15 +63,30 @@ def test_unreachable_colors(reference_data):
     assert MeshGraph(topology_from(reference_data)).unreachable_colors == ("purple",)
 
 
-def test_gateway_routes_longest_prefix_first(reference_graph):
+def test_gateway_routes_longest_prefix_first_from_priority_1(reference_graph):
     order = [(name, priority) for name, _, priority in reference_graph.gateway_routes_by_precedence]
-    assert order == [("router", 0), ("blue", 1)]
+    assert order == [("router", 1), ("blue", 2)]
 
 
-def test_explicit_gateway_priority_is_kept(reference_data):
-    reference_data["gateway"]["routes"]["blue"]["priority"] = 7
+def test_gateway_routes_with_a_priority_go_first_in_its_order(reference_data):
+    """As App Mesh does: routes without a priority are tried after every route with one."""
+    routes = reference_data["gateway"]["routes"]
+    routes["blue"]["priority"] = 1000
+    routes["api"] = {"match": {"prefix": "/api"}, "target": "blue", "priority": 0}
+    routes["docs"] = {"match": {"prefix": "/docs/long"}, "target": "blue"}
     graph = MeshGraph(topology_from(reference_data))
-    assert dict((n, p) for n, _, p in graph.gateway_routes_by_precedence) == {"router": 0, "blue": 7}
+    order = [(name, priority) for name, _, priority in graph.gateway_routes_by_precedence]
+    assert order == [("api", 1), ("blue", 2), ("docs", 3), ("router", 4)]
+
+
+def test_router_route_priorities_are_ranks_from_1_and_absent_ones_stay_absent(reference_data):
+    routes = reference_data["routers"]["router"]["routes"]
+    routes["colors"]["priority"] = 1000
+    routes["first"] = {"match": {"prefix": "/a"}, "targets": {"green": 1}, "priority": 0}
+    routes["middle"] = {"match": {"prefix": "/b"}, "targets": {"green": 1}, "priority": 7}
+    routes["last"] = {"match": {"prefix": "/c"}, "targets": {"green": 1}}
+    graph = MeshGraph(topology_from(reference_data))
+    assert graph.route_priorities("router") == {"colors": 3, "first": 1, "middle": 2, "last": None}
 
 
 def test_no_gateway_means_no_gateway_edges(reference_data):

@@ -68,19 +68,21 @@ def test_router_sends_get_slash_to_green_and_yellow_four_to_one(dev):
 
 
 def test_gateway_routes_longest_prefix_first(dev):
+    """/router is tried before /: both have priorities, from 1 (a 0 would reach AWS as "no priority")."""
     routes = {r.outputs["name"]: r.outputs["spec"] for r in dev.of_type("aws:appmesh/gatewayRoute:GatewayRoute")}
     assert routes == {
-        "router": {"priority": 0.0, "httpRoute": {
+        "router": {"priority": 1.0, "httpRoute": {
             "match": {"prefix": "/router"},
             "action": {"target": {"virtualService": {"virtualServiceName": "router.colors.local"}}}}},
-        "blue": {"priority": 1.0, "httpRoute": {
+        "blue": {"priority": 2.0, "httpRoute": {
             "match": {"prefix": "/"},
             "action": {"target": {"virtualService": {"virtualServiceName": "blue.colors.local"}}}}},
     }
     gateway = dev.one("aws:appmesh/virtualGateway:VirtualGateway", name="gateway")
     listener = gateway.outputs["spec"]["listeners"][0]
     assert listener["portMapping"] == {"port": 80.0, "protocol": "http"}
-    assert listener["healthCheck"]["protocol"] == "http"
+    assert listener["healthCheck"] == {"protocol": "http", "path": "/", "port": 80.0, "healthyThreshold": 2.0,
+                                       "unhealthyThreshold": 2.0, "intervalMillis": 5000.0, "timeoutMillis": 2000.0}
     assert gateway.outputs["spec"]["logging"] == {"accessLog": {"file": {"path": "/dev/stdout"}}}
 
 

@@ -51,7 +51,8 @@ def change_gateway_port(doc):
 def add_gateway_listener(doc):
     gateway = doc["gateway"]
     del gateway["port"], gateway["protocol"]
-    gateway["listeners"] = [{"port": 80, "protocol": "http"}, {"port": 8080, "protocol": "http"}]
+    gateway["listeners"] = [{"port": 80, "protocol": "http", "health_check": gateway.pop("health_check")},
+                            {"port": 8080, "protocol": "http"}]
     for route in gateway["routes"].values():
         route["match"]["port"] = 80
 

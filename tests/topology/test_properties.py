@@ -154,8 +154,9 @@ def router(draw, colors: dict) -> dict:
     routes = {}
     for index, name in enumerate(draw(st.lists(labels, min_size=1, max_size=3, unique=True))):
         targets = draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=4, unique=True))
-        weights = {target: draw(st.integers(0, 100)) for target in targets}
-        weights[targets[0]] = draw(st.integers(1, 100))
+        share = 100 // len(targets)  # App Mesh: one route's weights total at most 100
+        weights = {target: draw(st.integers(0, share)) for target in targets}
+        weights[targets[0]] = draw(st.integers(1, share))
         match = {"prefix": "/" + name if protocol in limits.HTTP_PROTOCOLS else "/"}
         if protocol in limits.HTTP_PROTOCOLS and draw(st.booleans()):
             match["method"] = draw(st.sampled_from(["GET", "POST", "PUT"]))

@@ -54,6 +54,7 @@ EXPECTED = Topology(
         name="gateway",
         protocol="http",
         port=80,
+        health_check=HealthCheck(path="/"),
         routes={
             "router": GatewayRoute(match=GatewayRouteMatch(prefix="/router"), target="router"),
             "blue": GatewayRoute(match=GatewayRouteMatch(prefix="/"), target="blue"),

@@ -133,3 +133,22 @@ def test_read_yaml_reports_the_path_it_was_given(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_bytes(VALID)
     assert read_yaml(path).file == str(path)
+
+
+@pytest.mark.parametrize("text,number", [("80", 80), ("+80", 80), ("-5", -5), ("0", 0)])
+def test_plainly_written_integers_are_read_as_written(text, number):
+    assert parse_yaml(f"n: {text}\n".encode()).data == {"n": number}
+
+
+@pytest.mark.parametrize("text", ["010", "0x50", "0b101", "1:20", "1_000", "1_0.5", "1:20.5", "yes", "OFF"])
+def test_yaml_1_1_readings_that_differ_from_the_text_are_refused_wherever_they_are(text):
+    with pytest.raises(TopologyError) as raised:
+        parse_yaml(f"n: {text}\n".encode(), "t.yaml")
+    (problem,) = raised.value.problems
+    assert str(problem).startswith(f"t.yaml:1:4: n: {text!r} is read as ")
+    assert str(problem).endswith(", or quote it for text")
+
+
+def test_quoted_they_stay_text():
+    topology = parse_topology(VALID.replace(b"{image: app}", b"{image: app, env: {V: '010', W: \"yes\"}}")).topology
+    assert topology.colors["red"].env == {"V": "010", "W": "yes"}

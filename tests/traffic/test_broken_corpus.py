@@ -42,12 +42,27 @@ EXPECTED = {
     'gateway_grpc_prefix.yaml': [
         '8:43: gateway.routes.api.match.prefix: prefix does not apply to a grpc gateway route; a grpc gateway route matches on service_name, port',
     ],
+    'gateway_grpc_route_to_http_router.yaml': [
+        "14:15: gateway.routes.lookup.target: a grpc gateway route cannot reach 'router' on http:80; it reaches grpc listeners",
+    ],
     'gateway_grpc_without_service_name.yaml': [
         '8:14: gateway.routes.all.match: a grpc gateway route matches a gRPC service; add match.service_name (e.g. colors.ColorService)',
         '8:15: gateway.routes.all.match.prefix: prefix does not apply to a grpc gateway route; a grpc gateway route matches on service_name, port',
     ],
+    'gateway_health_check_tcp.yaml': [
+        '5:28: gateway.health_check.protocol: a gateway is probed over http, http2 or grpc, not tcp (virtual gateways have no tcp listener)',
+    ],
+    'gateway_health_check_threshold_out_of_range.yaml': [
+        '5:45: gateway.health_check.interval_seconds: integer 1 is out of range; allowed: 5..300',
+    ],
+    'gateway_health_check_without_path.yaml': [
+        '6:32: gateway.listeners[0].health_check: an http gateway listener is probed over http and needs a path; add health_check.path, e.g. /healthcheck (a path the gateway routes)',
+    ],
     'gateway_hostname_exact_and_suffix.yaml': [
         '7:36: gateway.routes.all.match.hostname: hostname needs exactly one of exact, suffix (found both exact and suffix)',
+    ],
+    'gateway_http_route_to_grpc_color.yaml': [
+        "8:15: gateway.routes.all.target: an http gateway route cannot reach 'lookup' on grpc:50051; it reaches http or http2 listeners",
     ],
     'gateway_http_without_prefix_or_path.yaml': [
         '7:14: gateway.routes.all.match: an http gateway route needs match.prefix or match.path',
@@ -82,17 +97,26 @@ EXPECTED = {
     'gateway_prefix_rewrite_value_without_slashes.yaml': [
         "8:33: gateway.routes.api.rewrite.prefix.value: rewrite value 'v2' must start and end with '/', like /api/",
     ],
+    'gateway_query_exact_empty.yaml': [
+        '7:66: gateway.routes.all.match.query_parameters[0].exact: must not be empty (the AWS provider leaves an empty string out; to match any value, leave exact out: the parameter then only has to be present)',
+    ],
     'gateway_reserved_exact_path.yaml': [
         "7:29: gateway.routes.stats.match.path.exact: path '/aws-appmesh/stats' is reserved; virtual gateways keep /aws-appmesh and /aws-app-mesh for themselves",
     ],
     'gateway_rewrite_on_grpc.yaml': [
         '9:7: gateway.routes.api.rewrite: grpc gateway routes do not rewrite requests; remove rewrite',
     ],
+    'gateway_route_to_tcp_listener.yaml': [
+        "12:15: gateway.routes.all.target: an http gateway route cannot reach 'db' on tcp:5432; it reaches http or http2 listeners",
+    ],
     'gateway_same_path_match_twice.yaml': [
         "10:14: gateway.routes.two.match: the same match is already used by gateway route 'one'; each gateway route needs its own match",
     ],
     'gateway_target_port_not_listened.yaml': [
         "9:20: gateway.routes.all.target_port: 'blue' does not listen on 8080; its ports: 80",
+    ],
+    'gateway_target_several_listeners_without_port.yaml': [
+        "12:15: gateway.routes.all.target: 'blue' has several listeners (http:80, http2:9090); add target_port naming the one this route reaches",
     ],
     'header_invert_not_boolean.yaml': [
         "10:58: routers.router.routes.all.match.headers[0].invert: expected true or false, got 'no'",
@@ -112,11 +136,14 @@ EXPECTED = {
     'listeners_empty.yaml': [
         '3:32: colors.red.listeners: listeners is empty; list at least one, or leave the key out and write port inline',
     ],
+    'outlier_eject_zero_percent.yaml': [
+        '5:112: colors.red.outlier_detection.max_ejection_percent: integer 0 is out of range; allowed: 1..100 (the AWS provider leaves a 0 out, so App Mesh would miss a required value; to eject nothing, leave outlier_detection out)',
+    ],
     'outlier_incomplete.yaml': [
         "5:24: colors.red.outlier_detection: missing required key 'max_ejection_percent'",
     ],
     'outlier_percent_out_of_range.yaml': [
-        '5:112: colors.red.outlier_detection.max_ejection_percent: integer 150 is out of range; allowed: 0..100',
+        '5:112: colors.red.outlier_detection.max_ejection_percent: integer 150 is out of range; allowed: 1..100',
     ],
     'pool_missing_required.yaml': [
         '8:26: colors.red.listeners[0].connection_pool: an http2 connection pool needs max_requests',
@@ -151,14 +178,23 @@ EXPECTED = {
     'route_grpc_key_on_http.yaml': [
         '9:28: routers.router.routes.all.match.service_name: service_name does not apply to an http route; an http route matches on prefix, path, method, headers, query_parameters, scheme, port',
     ],
+    'route_header_exact_empty.yaml': [
+        '10:45: routers.router.routes.all.match.headers[0].exact: must not be empty (the AWS provider leaves an empty string out; to match any value, give no rule: the entry then only has to be present)',
+    ],
     'route_header_name_too_long.yaml': [
         '10:28: routers.router.routes.all.match.headers[0].name: name is 55 characters; allowed: 1-50',
+    ],
+    'route_header_range_from_zero.yaml': [
+        '10:54: routers.router.routes.all.match.headers[0].range.start: integer 0 is out of range; allowed: at least 1 (the AWS provider leaves a 0 out, so App Mesh would get a range without a start)',
     ],
     'route_header_range_inverted.yaml': [
         '10:46: routers.router.routes.all.match.headers[0].range: range start 5 is not below end 2; end is exclusive',
     ],
     'route_header_two_rules.yaml': [
         '11:52: routers.router.routes.all.match.headers[0].prefix: a header match takes at most one of exact, prefix, suffix, regex, range (found exact and prefix)',
+    ],
+    'route_idle_timeout_zero.yaml': [
+        "9:29: routers.router.routes.all.timeouts.idle_ms: integer 0 is out of range; allowed: 1..86400000 (the AWS provider leaves a 0 out, so App Mesh would get a duration without a value; leave the key out for App Mesh's default)",
     ],
     'route_method_name_without_service.yaml': [
         '11:30: routers.rpc.routes.all.match.method_name: method_name needs service_name (a method belongs to a service)',
@@ -192,10 +228,13 @@ EXPECTED = {
         "5:28: mesh.observability.metrics.scrape_port: port 15001 is Envoy's outbound proxy port; scrape Envoy's admin port (9901) or another free port",
     ],
     'timeout_negative.yaml': [
-        '5:25: colors.red.timeouts.idle_ms: integer -1 is out of range; allowed: 0..86400000',
+        '5:25: colors.red.timeouts.idle_ms: integer -1 is out of range; allowed: 1..86400000',
     ],
     'timeout_per_request_on_tcp.yaml': [
         '6:47: colors.db.timeouts.per_request_ms: a tcp listener has no requests; tcp takes only idle_ms',
+    ],
+    'timeout_zero.yaml': [
+        "5:32: colors.red.timeouts.per_request_ms: integer 0 is out of range; allowed: 1..86400000 (the AWS provider leaves a 0 out, so App Mesh would get a duration without a value; leave the key out for App Mesh's default)",
     ],
     'tls_backend_for_unknown.yaml': [
         "7:7: colors.red.backend_tls_for.green: 'green' is not a backend of 'red' (its backends: blue); add it to backends or remove this entry",

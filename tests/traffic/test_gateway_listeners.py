@@ -25,7 +25,9 @@ def test_virtual_gateway_has_both_listeners(stack):
         {"port": 80.0, "protocol": "http"}, {"port": 8443.0, "protocol": "http2"}]
     assert "tls" not in listeners[0]
     assert listeners[1]["tls"] == {"mode": "STRICT", "certificate": {"acm": {"certificateArn": EDGE_CERT}}}
-    assert listeners[1]["healthCheck"]["port"] == 8443.0
+    assert "healthCheck" not in listeners[0]
+    assert listeners[1]["healthCheck"] == {"protocol": "http2", "path": "/ping", "port": 8443.0, "healthyThreshold": 2.0,
+                                           "unhealthyThreshold": 3.0, "intervalMillis": 5000.0, "timeoutMillis": 2000.0}
 
 
 def test_each_route_takes_the_shape_of_its_listener(stack):

@@ -36,15 +36,12 @@ def test_listener_health_check_timeouts_outliers_pool_and_tls(stack):
 
 
 def test_several_listeners_each_with_their_own_settings(stack):
+    """No health check is configured on blue, so its listeners get none (no default probe)."""
     assert node_spec(stack, "blue")["listeners"] == [
         {"portMapping": {"port": 80.0, "protocol": "http"},
-         "healthCheck": {"protocol": "tcp", "port": 80.0, "healthyThreshold": 2.0, "unhealthyThreshold": 2.0,
-                         "intervalMillis": 5000.0, "timeoutMillis": 2000.0},
          "tls": {"mode": "PERMISSIVE", "certificate": {"sds": {"secretName": "blue-server"}}}},
         {"portMapping": {"port": 9090.0, "protocol": "http2"},
-         "healthCheck": {"protocol": "tcp", "port": 9090.0, "healthyThreshold": 2.0, "unhealthyThreshold": 2.0,
-                         "intervalMillis": 5000.0, "timeoutMillis": 2000.0},
-         "timeout": {"http2": {"perRequest": ms(0)}},
+         "timeout": {"http2": {"perRequest": ms(30000)}},
          "connectionPool": {"http2s": [{"maxRequests": 200.0}]}},
     ]
 
@@ -132,26 +129,26 @@ def test_route_matches_retries_timeouts_and_target_ports(stack):
 
 def test_gateway_route_matches_rewrites_and_precedence(stack):
     target = {"virtualService": {"virtualServiceName": "blue.colors.local"}}
-    assert gateway_route_spec(stack, "exact") == {"priority": 0.0, "httpRoute": {
+    assert gateway_route_spec(stack, "exact") == {"priority": 1.0, "httpRoute": {
         "match": {"path": {"exact": "/status"}},
         "action": {"target": {"virtualService": {"virtualServiceName": "green.colors.local"}},
                    "rewrite": {"path": {"exact": "/healthz"}}}}}
     green = {"virtualService": {"virtualServiceName": "green.colors.local"}}
-    assert gateway_route_spec(stack, "versioned") == {"priority": 1.0, "httpRoute": {
+    assert gateway_route_spec(stack, "versioned") == {"priority": 2.0, "httpRoute": {
         "match": {"path": {"regex": "^/v[0-9]+/status$"}}, "action": {"target": green}}}
-    assert gateway_route_spec(stack, "blue-grpc") == {"priority": 2.0, "httpRoute": {
+    assert gateway_route_spec(stack, "blue-grpc") == {"priority": 3.0, "httpRoute": {
         "match": {"prefix": "/blue/", "hostname": {"exact": "blue.example.com"}},
         "action": {"target": {**target, "port": 9090.0}, "rewrite": {"prefix": {"defaultPrefix": "DISABLED"}}}}}
-    assert gateway_route_spec(stack, "docs") == {"priority": 3.0, "httpRoute": {
+    assert gateway_route_spec(stack, "docs") == {"priority": 4.0, "httpRoute": {
         "match": {"prefix": "/docs/"}, "action": {"target": green, "rewrite": {"prefix": {"defaultPrefix": "ENABLED"}}}}}
-    assert gateway_route_spec(stack, "api") == {"priority": 4.0, "httpRoute": {
+    assert gateway_route_spec(stack, "api") == {"priority": 5.0, "httpRoute": {
         "match": {"prefix": "/api/", "hostname": {"suffix": ".example.com"},
                   "headers": [{"name": "x-tenant", "match": {"exact": "acme"}}],
                   "queryParameters": [{"name": "v", "match": {"exact": "2"}}], "port": 80.0},
         "action": {"target": {"virtualService": {"virtualServiceName": "router.colors.local"}},
                    "rewrite": {"prefix": {"value": "/v2/"}, "hostname": {"defaultTargetHostname": "DISABLED"}}}}}
-    assert gateway_route_spec(stack, "root") == {"priority": 5.0, "httpRoute": {
-        "match": {"prefix": "/"}, "action": {"target": target}}}
+    assert gateway_route_spec(stack, "root") == {"priority": 6.0, "httpRoute": {
+        "match": {"prefix": "/"}, "action": {"target": {**target, "port": 80.0}}}}
 
 
 def test_task_roles_may_read_exactly_the_tls_material_they_use(stack):

@@ -13,7 +13,7 @@ def stack():
 
 
 def test_grpc_route_matches_service_method_and_metadata_and_retries_grpc_events(stack):
-    assert route_spec(stack, "lookup") == {"priority": 0.0, "grpcRoute": {
+    assert route_spec(stack, "lookup") == {"priority": 1.0, "grpcRoute": {
         "match": {"serviceName": "colors.Lookup", "methodName": "Get", "metadatas": [
             {"name": "x-region", "match": {"exact": "eu"}},
             {"name": "x-beta", "invert": True, "match": {"regex": "^y"}}]},
@@ -45,14 +45,16 @@ def test_listener_settings_per_protocol(stack):
     grpc = node_spec(stack, "grpc-a")["listeners"][0]
     assert grpc["timeout"] == {"grpc": {"perRequest": ms(1000), "idle": ms(2000)}}
     assert grpc["connectionPool"] == {"grpc": {"maxRequests": 50.0}}
-    assert grpc["healthCheck"]["protocol"] == "grpc"
+    assert grpc["healthCheck"] == {"protocol": "grpc", "port": 50051.0, "healthyThreshold": 2.0,
+                                   "unhealthyThreshold": 2.0, "intervalMillis": 10000.0, "timeoutMillis": 2000.0}
+    assert "healthCheck" not in node_spec(stack, "grpc-b")["listeners"][0]
     db = node_spec(stack, "db")["listeners"][0]
     assert db["timeout"] == {"tcp": {"idle": ms(600000)}}
     assert db["connectionPool"] == {"tcps": [{"maxConnections": 20.0}]}
 
 
 def test_grpc_gateway_matches_the_service_name(stack):
-    assert gateway_route_spec(stack, "lookup") == {"priority": 0.0, "grpcRoute": {
+    assert gateway_route_spec(stack, "lookup") == {"priority": 1.0, "grpcRoute": {
         "match": {"serviceName": "colors.Lookup", "port": 50051.0},
         "action": {"target": {"virtualService": {"virtualServiceName": "grpc-router.colors.local"}}}}}
     listener = stack.one(GATEWAY, name="gateway").inputs["spec"]["listeners"][0]
