@@ -140,14 +140,21 @@ def check_tls_issuer(topology: Topology) -> Iterator[Problem]:
             yield _error(f"callers trust different certificate authorities ({', '.join(authorities)}); Service "
                          "Connect issues this color's certificates from one; make them trust the same CA",
                          path, on_key=True)
-        elif listeners[0][1].tls.certificate.acm is not None:
-            yield _warning(f"Service Connect issues and rotates this listener's certificates from {issuer}; the "
-                           "ACM certificate named here is not used", path + ("certificate",))
+        for listener_path, listener in listeners:
+            if listener.tls.mode == "PERMISSIVE":
+                yield _warning("substituted: Service Connect TLS has no PERMISSIVE mode; Service Connect callers "
+                               "always use TLS", listener_path + ("tls", "mode"))
+            if issuer is not None and listener.tls.certificate.acm is not None:
+                yield _warning(f"Service Connect issues and rotates this listener's certificates from {issuer}; "
+                               "the ACM certificate named here is not used", listener_path + ("tls", "certificate"))
 
 
 def check_timeouts(topology: Topology) -> Iterator[Problem]:
     for _, path, listener in all_color_listeners(topology):
         timeouts = listener.timeouts
+        if listener.protocol == "tcp" and (timeouts is None or timeouts.idle_ms is None):
+            yield _warning("substituted: Service Connect closes idle tcp connections after 1 hour (App Mesh after "
+                           "300 s), and this target cannot set it", path + ("protocol",))
         if timeouts is None:
             continue
         for key in timeouts.given("per_request_ms", "idle_ms"):
@@ -185,10 +192,21 @@ def check_target_health_checks(topology: Topology) -> Iterator[Problem]:
         check = listener.health_check
         if check is None or name not in reached:
             continue
+        if _probe_protocol(listener) == "tcp":
+            yield _error("the ALB probes this color over HTTP or gRPC only, and this health check is a tcp probe; "
+                         "give it a path to probe over http", path + ("health_check",), on_key=True)
         if check.timeout_seconds >= check.interval_seconds:
             yield _error(f"the ALB probes this color and needs a health-check timeout below the interval "
                          f"({check.timeout_seconds} s is not below {check.interval_seconds} s); shorten timeout_seconds",
                          path + ("health_check", "timeout_seconds"))
+
+
+def _probe_protocol(listener) -> str:
+    """The model's rule: the listener's protocol, tcp for http and http2 without a path."""
+    check = listener.health_check
+    if check.protocol is not None:
+        return check.protocol
+    return "tcp" if listener.protocol in ("http", "http2") and check.path is None else listener.protocol
 
 
 # --- warnings: Service Connect or the ALB substitutes its own behaviour --------------------------------

@@ -71,6 +71,7 @@ EXPECTED = {
         "7:10: warning: gateway.count: service-connect: not applied: the ALB replaces the gateway's tasks and scales itself",
     ],
     'gateway_to_tcp_router.yaml': [
+        '3:42: warning: colors.db.protocol: service-connect: substituted: Service Connect closes idle tcp connections after 1 hour (App Mesh after 300 s), and this target cannot set it',
         "12:39: gateway.routes.all.target: service-connect: router 'db-router' is tcp; an ALB forwards http, http2 and grpc only",
     ],
     'header_invert.yaml': [
@@ -120,8 +121,14 @@ EXPECTED = {
     'target_health_timeout.yaml': [
         '3:90: colors.blue.health_check.timeout_seconds: service-connect: the ALB probes this color and needs a health-check timeout below the interval (5 s is not below 5 s); shorten timeout_seconds',
     ],
+    'target_health_tcp_probe.yaml': [
+        '3:22: colors.blue.health_check: service-connect: the ALB probes this color over HTTP or gRPC only, and this health check is a tcp probe; give it a path to probe over http',
+    ],
     'target_port_missing.yaml': [
         "8:10: gateway.routes.all: service-connect: 'blue' listens on 80, 8080; name the one this route forwards to in target_port (each port is its own ALB target group)",
+    ],
+    'tcp_idle_default.yaml': [
+        '3:42: warning: colors.db.protocol: service-connect: substituted: Service Connect closes idle tcp connections after 1 hour (App Mesh after 300 s), and this target cannot set it',
     ],
     'timeout_not_whole_seconds.yaml': [
         '3:48: colors.red.timeouts.per_request_ms: service-connect: 1500 ms is not whole seconds, and Service Connect timeouts are set in seconds; use 1000 or 2000',
@@ -137,6 +144,10 @@ EXPECTED = {
     ],
     'tls_without_issuer.yaml': [
         "5:5: colors.red.tls: service-connect: Service Connect TLS needs the AWS Private CA to issue this color's certificates, and no caller trusts one; give its callers backend_tls with trust.acm naming the CA",
+    ],
+    'tls_permissive.yaml': [
+        '8:17: warning: colors.red.tls.mode: service-connect: substituted: Service Connect TLS has no PERMISSIVE mode; Service Connect callers always use TLS',
+        "8:42: warning: colors.red.tls.certificate: service-connect: Service Connect issues and rotates this listener's certificates from arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a; the ACM certificate named here is not used",
     ],
     'too_many_condition_values.yaml': [
         '8:9: gateway.routes.all.match: service-connect: the ALB rule for this match needs 6 condition values and 0 wildcards; an ALB rule takes at most 5 of each (a path, host, method and each header or query parameter count); match on fewer',

@@ -3,7 +3,6 @@ fixtures, App Mesh's order and rewrites, router routes behind the gateway, and s
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from mesh_components.service_connect.gateway_rules import (GatewayNotCompilable,
                                                            target_groups)
 from mesh_components.topology.loader import load_topology
 from tests.reference import REFERENCE, topology_from
+from tests.strategies import topology_data
 from tests.service_connect.alb_simulator import app_mesh_default_rewrite, forwarded_colors, route
 
 FIXTURES = Path(__file__).resolve().parents[1] / "traffic" / "fixtures"
@@ -403,3 +403,17 @@ def test_alb_and_app_mesh_agree_through_a_router(prefix, router_prefix, paths):
             assert (name, seen) == ("g.one", rewritten)
         else:
             assert action == FixedResponse(404)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=topology_data())
+def test_every_gateway_route_gets_a_rule_or_an_error(data):
+    topology = topology_from(data)
+    errors = [problem for problem in gateway_problems(topology) if problem.is_error]
+    if errors:
+        return
+    for listener in compile_gateway(topology):
+        priorities = [rule.priority for rule in listener.rules]
+        assert priorities == sorted(set(priorities))
+        assert all(1 <= priority <= 50_000 for priority in priorities)
+        assert {rule.gateway_route for rule in listener.rules} == set(topology.gateway.routes)
