@@ -303,7 +303,8 @@ def _entries(where: tuple, headers: Optional[tuple[HeaderMatch, ...]], queries, 
 
 
 def _gateway_reached_routers(topology: Topology) -> list[str]:
-    return [name for name in topology.routers if name in MeshGraph(topology).exposed_services]
+    exposed = MeshGraph(topology).exposed_services
+    return [name for name in topology.routers if name in exposed]
 
 
 def _gateway_reached_colors(topology: Topology) -> set[str]:
