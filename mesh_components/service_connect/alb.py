@@ -18,10 +18,9 @@ RULE_PRIORITY_MAX = 50_000
 CONDITION_VALUES_PER_RULE = 5  # every value (and regex value) of every condition of one rule
 WILDCARDS_PER_RULE = 5  # '*' and '?' in the plain values of one rule
 FORWARD_TARGET_GROUPS_MAX = 5
-WEIGHT_MAX = 999
+WEIGHT_MAX = 999  # App Mesh weights (0-100) always fit
 CONDITION_VALUE_MAX_LENGTH = 128
 HTTP_HEADER_NAME_MAX = 40
-REWRITE_MAX_LENGTH = 1024
 NOT_FOUND = 404  # what App Mesh (Envoy) answers when no route matches
 
 ListenerProtocol = Literal["HTTP", "HTTPS"]

@@ -23,10 +23,6 @@ from .service_connect_config import CLIENT_ALIAS_MAX, DISCOVERY_NAME_MAX, MS_PER
 
 Check = Callable[[Topology], Iterator[Problem]]
 
-# ALB target-group health checks (ELBv2 API model): timeout 2-120 s and below the interval.
-ALB_HEALTH_TIMEOUT_MAX = 120
-
-
 def _error(message: str, path: tuple, on_key: bool = False) -> Problem:
     return Problem(f"{TARGET}: {message}", path=path, on_key=on_key)
 
