@@ -1,0 +1,191 @@
+"""The service-connect capability corpus: each file under broken/ loads as a valid topology, and the
+target's capability checks report exactly these lines (`LINE:COL: [warning: ]doc.path: message`).
+
+One capability per file (a few bring a consequent line). A last test makes sure every capability check
+reports on at least one file here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mesh_components.service_connect.capabilities import CAPABILITY_CHECKS, capability_problems
+from mesh_components.topology.loader import _locate_all, load_topology
+from mesh_components.topology.yaml_source import read_yaml
+
+BROKEN = Path(__file__).parent / "broken"
+
+EXPECTED = {
+    'access_log_format_and_path.yaml': [
+        "5:24: warning: colors.red.access_log.path: service-connect: substituted: Service Connect writes access logs to the stack's log destination, not to a file",
+        '5:58: warning: colors.red.access_log.json_format: service-connect: substituted: Service Connect writes its own JSON log lines; these fields are not used',
+    ],
+    'case_insensitive_matches.yaml': [
+        '9:19: warning: gateway.routes.tenant.match.headers[0]: service-connect: an ALB compares this case-insensitively, so differently cased values match too',
+        '10:28: warning: gateway.routes.tenant.match.query_parameters[0]: service-connect: an ALB compares this case-insensitively, so differently cased values match too',
+    ],
+    'client_alias_too_long.yaml': [
+        '3:3: colors.a23456789012345678901234567890: service-connect: the client alias a23456789012345678901234567890.a23456789... is 138 characters; Service Connect aliases have at most 127; shorten the color or the namespace',
+    ],
+    'client_certificate.yaml': [
+        '9:7: colors.blue.backend_tls.certificate: service-connect: mutual TLS cannot be honoured: Service Connect presents no client certificates; remove certificate, or deploy with target app-mesh',
+    ],
+    'client_subject_names.yaml': [
+        '6:32: warning: mesh.backend_tls.subject_alternative_names: service-connect: subject_alternative_names are not checked: Service Connect verifies a server against the Private CA and the name called',
+    ],
+    'client_trust_file.yaml': [
+        '7:33: colors.blue.backend_tls.trust.file: service-connect: Service Connect trusts only the AWS Private CA that issues its certificates; replace trust.file with trust.acm naming that CA',
+    ],
+    'client_two_authorities.yaml': [
+        "5:18: mesh.backend_tls.trust.acm: service-connect: 2 certificate authorities; Service Connect issues a service's certificates from one AWS Private CA; name exactly one",
+    ],
+    'connection_pool.yaml': [
+        '3:21: warning: colors.red.connection_pool: service-connect: not applied: Service Connect has no connection-pool limits',
+    ],
+    'discovery_name_too_long.yaml': [
+        "3:3: colors.a234567890123456789012345678901234567890123456789012345678901: service-connect: the discovery name 'a234567890123456789012345678901234567890123456789012345678901_8080' for port 8080 is 66 characters; Service Connect allows 64; shorten the color's name",
+    ],
+    'egress_allow_all.yaml': [
+        '1:57: mesh.egress_filter: service-connect: ALLOW_ALL cannot be honoured: on this target security groups derived from backends decide what a task may reach, so undeclared calls would fail; use DROP_ALL and list every service each color calls in its backends',
+    ],
+    'gateway_backend_tls.yaml': [
+        "5:16: gateway.backend_tls: service-connect: the gateway's TLS towards its targets cannot be honoured: an ALB does not verify its targets' certificates; set gateway.backend_tls with enforce: false (only the ALB's security group reaches the targets), or deploy with target app-mesh",
+    ],
+    'gateway_http2_without_tls.yaml': [
+        '5:13: gateway.protocol: service-connect: an ALB speaks http2 to clients only on HTTPS listeners; give this listener tls with mode STRICT and an ACM certificate, or use protocol http',
+    ],
+    'gateway_mutual_tls.yaml': [
+        "8:5: gateway.tls.validation: service-connect: mutual TLS cannot be honoured: this target's ALB listener does not check client certificates (ALB mutual TLS needs a trust store, which this target does not create); remove validation (then every client the publicCidrs admit may connect) or deploy with target app-mesh",
+    ],
+    'gateway_permissive.yaml': [
+        '5:15: gateway.tls.mode: service-connect: PERMISSIVE (TLS and plaintext on one port) cannot be honoured: an ALB listener is HTTPS or HTTP; use mode STRICT, or drop tls for plain HTTP',
+    ],
+    'gateway_sds_certificate.yaml': [
+        '5:42: gateway.tls.certificate.sds: service-connect: certificate.sds cannot be used: the ALB takes ACM certificates; use certificate.acm',
+    ],
+    'gateway_tasks.yaml': [
+        "5:8: warning: gateway.cpu: service-connect: not applied: the ALB replaces the gateway's tasks and scales itself",
+        "6:11: warning: gateway.memory: service-connect: not applied: the ALB replaces the gateway's tasks and scales itself",
+        "7:10: warning: gateway.count: service-connect: not applied: the ALB replaces the gateway's tasks and scales itself",
+    ],
+    'gateway_to_tcp_router.yaml': [
+        '3:42: warning: colors.db.protocol: service-connect: substituted: Service Connect closes idle tcp connections after 1 hour (App Mesh after 300 s), and this target cannot set it',
+        "12:39: gateway.routes.all.target: service-connect: router 'db-router' is tcp; an ALB forwards http, http2 and grpc only",
+    ],
+    'header_invert.yaml': [
+        '7:71: gateway.routes.all.match.headers[0].invert: service-connect: an ALB cannot match requests whose header does NOT match; match the values to route instead and give the others their own route',
+    ],
+    'header_range.yaml': [
+        '7:61: gateway.routes.all.match.headers[0].range: service-connect: an ALB cannot match a header by numeric range; match exact values or a regex',
+    ],
+    'header_wildcard.yaml': [
+        "7:59: gateway.routes.all.match.headers[0].prefix: service-connect: '1?' contains '*' or '?', which an ALB treats as wildcards in header values and cannot escape; match it with a regex instead",
+    ],
+    'health_check_without_prober.yaml': [
+        '3:21: warning: colors.red.health_check: service-connect: not applied: no load balancer reaches this color and Service Connect probes nothing; ECS replaces a task only when its container exits',
+    ],
+    'hostname_without_dot.yaml': [
+        "7:44: gateway.routes.all.match.hostname.exact: service-connect: an ALB host condition takes letters, digits, '-', '_' and '.', with at least one '.' and only letters after the last; 'intranet' is not one; match a host name like api.example.com",
+    ],
+    'listener_file_certificate.yaml': [
+        "7:27: colors.red.tls.certificate.file: service-connect: certificate.file cannot be used: Service Connect issues the listener's certificates itself from AWS Private CA; use certificate.acm",
+    ],
+    'listener_mutual_tls.yaml': [
+        "7:20: warning: colors.red.tls.certificate: service-connect: Service Connect issues and rotates this listener's certificates from arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/ca; the ACM certificate named here is not used",
+        '8:7: colors.red.tls.validation: service-connect: mutual TLS cannot be honoured: Service Connect does not check client certificates; remove validation (then security groups alone decide which services may connect) or deploy with target app-mesh',
+    ],
+    'outlier_detection.yaml': [
+        '3:21: warning: colors.red.outlier_detection: service-connect: not applied: Service Connect runs its own outlier detection (not configurable)',
+    ],
+    'rewrite_with_dollar.yaml': [
+        "8:23: gateway.routes.price.rewrite.path: service-connect: '/$price' contains '$' or '\\', which an ALB rewrite treats as a capture reference or escape; rewrite to a path without them",
+    ],
+    'router_backend.yaml': [
+        "3:32: colors.red.backends[0]: service-connect: 'router' is a router; colors calling a router need its VPC Lattice service, which this target does not create yet (issue 13); list the colors it routes to (green) as backends instead, or deploy with target app-mesh",
+    ],
+    'router_regex_behind_rewrite.yaml': [
+        "7:32: routers.router.routes.numbered.match.path: service-connect: path.regex matches the path after gateway route 'all' rewrote it, which an ALB condition (on the path as sent) cannot express; match a prefix or an exact path here, or disable that route's prefix rewrite",
+    ],
+    'router_retry_and_timeout.yaml': [
+        '9:9: warning: routers.router.routes.all.retry_policy: service-connect: not applied: Service Connect retries twice on connection failures and 503s (not configurable) and the ALB does not retry',
+        "10:9: warning: routers.router.routes.all.timeouts: service-connect: not applied: an ALB rule has no timeout of its own; the target listener's Service Connect timeouts apply",
+    ],
+    'router_route_unreachable.yaml': [
+        "8:7: warning: routers.router.routes.v3: service-connect: no request through gateway route 'api' can match this route after the gateway's rewrite; it gets no ALB rule",
+    ],
+    'router_scheme.yaml': [
+        "7:43: routers.router.routes.secure.match.scheme: service-connect: an ALB rule cannot match the scheme the router sees behind the gateway; remove scheme (the gateway listener's protocol decides it)",
+    ],
+    'target_health_timeout.yaml': [
+        '3:90: colors.blue.health_check.timeout_seconds: service-connect: the ALB probes this color and needs a health-check timeout below the interval (5 s is not below 5 s); shorten timeout_seconds',
+    ],
+    'target_health_tcp_probe.yaml': [
+        '3:22: colors.blue.health_check: service-connect: the ALB probes this color over HTTP or gRPC only, and this health check is a tcp probe; give it a path to probe over http',
+    ],
+    'target_port_missing.yaml': [
+        "8:10: gateway.routes.all: service-connect: 'blue' listens on 80, 8080; name the one this route forwards to in target_port (each port is its own ALB target group)",
+    ],
+    'tcp_idle_default.yaml': [
+        '3:42: warning: colors.db.protocol: service-connect: substituted: Service Connect closes idle tcp connections after 1 hour (App Mesh after 300 s), and this target cannot set it',
+    ],
+    'timeout_not_whole_seconds.yaml': [
+        '3:48: colors.red.timeouts.per_request_ms: service-connect: 1500 ms is not whole seconds, and Service Connect timeouts are set in seconds; use 1000 or 2000',
+    ],
+    'timeout_tcp_idle.yaml': [
+        '3:67: colors.db.timeouts.idle_ms: service-connect: a tcp idle timeout cannot be sent: the provider adds per_request_timeout_seconds 0, which ECS refuses for tcp (pulumi-aws#4265); remove it (Service Connect closes idle tcp connections after 1 hour)',
+    ],
+    'tls_issued_by_service_connect.yaml': [
+        "8:38: warning: colors.red.tls.certificate: service-connect: Service Connect issues and rotates this listener's certificates from arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a; the ACM certificate named here is not used",
+    ],
+    'tls_two_issuers.yaml': [
+        "5:5: colors.red.tls: service-connect: callers trust different certificate authorities (arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a, arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/b); Service Connect issues this color's certificates from one; make them trust the same CA",
+    ],
+    'tls_without_issuer.yaml': [
+        "5:5: colors.red.tls: service-connect: Service Connect TLS needs the AWS Private CA to issue this color's certificates, and no caller trusts one; give its callers backend_tls with trust.acm naming the CA",
+    ],
+    'tls_permissive.yaml': [
+        '8:17: warning: colors.red.tls.mode: service-connect: substituted: Service Connect TLS has no PERMISSIVE mode; Service Connect callers always use TLS',
+        "8:42: warning: colors.red.tls.certificate: service-connect: Service Connect issues and rotates this listener's certificates from arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a; the ACM certificate named here is not used",
+    ],
+    'too_many_condition_values.yaml': [
+        '8:9: gateway.routes.all.match: service-connect: the ALB rule for this match needs 6 condition values and 0 wildcards; an ALB rule takes at most 5 of each (a path, host, method and each header or query parameter count); match on fewer',
+    ],
+    'too_many_weighted_targets.yaml': [
+        '12:22: routers.router.routes.all.targets: service-connect: 6 weighted targets; an ALB forward takes at most 5 target groups; split the colors over fewer targets',
+    ],
+    'tracing_and_metrics.yaml': [
+        '4:19: warning: mesh.observability.tracing: service-connect: not applied: Service Connect cannot trace requests (containers-roadmap #2369); instrument the applications instead',
+        "4:32: warning: mesh.observability.metrics: service-connect: substituted: Service Connect publishes its proxy's metrics to CloudWatch itself; no agent scrapes a proxy port",
+    ],
+}
+
+
+def located_capability_problems(path: Path) -> list[str]:
+    """The capability checks run right after a normal load, located in the file like the loader's problems."""
+    return [str(problem) for problem in _locate_all(capability_problems(load_topology(path)), read_yaml(path))]
+
+
+def test_every_broken_file_has_an_expectation():
+    assert sorted(path.name for path in BROKEN.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_file_reports_exact_problems(name):
+    path = BROKEN / name
+    assert located_capability_problems(path) == [f"{path}:{line}" for line in EXPECTED[name]]
+
+
+def test_every_capability_check_fires_on_some_file():
+    topologies = [load_topology(path) for path in sorted(BROKEN.glob("*.yaml"))]
+    fired = {check.__name__ for check in CAPABILITY_CHECKS for topology in topologies if list(check(topology))}
+    assert fired == {check.__name__ for check in CAPABILITY_CHECKS}
+
+
+def test_the_reference_mesh_waits_for_router_support_only():
+    """config/topology.yaml: red calls the router, which needs issue 13; nothing else is refused."""
+    from tests.reference import REFERENCE
+    problems = capability_problems(load_topology(REFERENCE))
+    assert [(problem.severity, problem.path) for problem in problems] == [
+        ("error", ("colors", "red", "backends", 0)), ("warning", ("colors", "red", "health_check"))]
