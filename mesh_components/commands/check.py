@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="policy pack config JSON, as for `pulumi preview --policy-pack-config`",
     )
-    parser.add_argument("--root", type=Path, default=Path("."), help="project directory (default: current)")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="project directory (default: the nearest one holding Pulumi.yaml)")
 
 
 def run(args: argparse.Namespace) -> int:
