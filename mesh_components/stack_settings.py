@@ -10,7 +10,7 @@ import difflib
 import ipaddress
 import json
 import re
-from typing import Annotated, Callable, Iterable, Literal, Optional
+from typing import Annotated, Any, Callable, Iterable, Literal, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
@@ -125,6 +125,18 @@ def read_settings(get: Callable[[str], Optional[str]], stack: str, present_keys:
     if problems:
         raise SettingsError("\n".join(problems))
     return settings
+
+
+def settings_from_stack_file(config: Mapping[str, Any], stack: str, project: str = "color-mesh") -> StackSettings:
+    """`read_settings` for the `config:` mapping of a stack file, as the CLI would hand it over."""
+    prefix = f"{project}:"
+    ours = {key[len(prefix):]: value for key, value in config.items() if key.startswith(prefix)}
+
+    def get(key: str) -> Optional[str]:
+        value = ours.get(key)
+        return value if value is None or isinstance(value, str) else json.dumps(value)
+
+    return read_settings(get, stack, ours)
 
 
 def config_keys() -> list[str]:
