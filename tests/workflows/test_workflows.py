@@ -70,6 +70,29 @@ def test_preview_runs_with_the_policy_pack_only_with_credentials():
             assert other["if"] == "env.HAS_CLOUD_CREDENTIALS == 'true'", other
 
 
+@pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
+def test_pulumi_steps_create_the_stack_and_the_packs_environment(name):
+    workflow = load(name)
+    step = pulumi_step(workflow)
+    assert step["with"]["upsert"] is True  # a fresh repository has no stack yet: create it, don't fail
+    [job] = [job for job in workflow["jobs"].values() if step in job.get("steps", [])]
+    installs = "\n".join(s.get("run", "") for s in job["steps"][:job["steps"].index(step)])
+    assert "python -m venv policy/venv" in installs  # PulumiPolicy.yaml: virtualenv venv
+    assert "policy/venv/bin/pip install -r policy/requirements.txt" in installs
+    assert "pip install -r requirements.txt" in installs
+
+
+def test_the_full_review_goes_to_the_job_summary_and_an_artifact():
+    workflow = load("pull-request.yml")
+    job = workflow["jobs"]["access-review"]
+    [write] = [step for step in job["steps"] if step.get("id") == "review"]
+    assert write["run"] == 'bash .github/scripts/review-comment.sh "origin/$BASE_REF" review.md "$STACK" review.full.md'
+    [artifact] = [step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert (artifact["with"]["name"], artifact["with"]["path"]) == ("color-mesh-review", "review.full.md")
+    summary = next(step["run"] for step in job["steps"] if "GITHUB_STEP_SUMMARY" in step.get("run", ""))
+    assert "review.full.md" in summary and "1000000" in summary
+
+
 def test_review_comment_is_updated_not_duplicated():
     workflow = load("pull-request.yml")
     [post] = [step for step in steps(workflow) if step.get("uses", "").startswith("actions/github-script@")]
