@@ -115,3 +115,15 @@ def test_an_old_python_is_told_the_minimum(tmp_path):
     old = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert old.returncode == 1 and old.stderr.startswith("color-mesh needs Python 9.0 or later; this is 3.")
     assert "(3, 10)" in source
+
+
+def test_readme_walks_a_newcomer_through_install_and_the_pulumi_steps():
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("## Getting started")
+    guide = readme[start:readme.index("\n## ", start + 1)]
+    for step in ("Python 3.10 or later", "pulumi install", "policy/venv/bin/pip install -r policy/requirements.txt",
+                 "./color-mesh", "pulumi login", "pulumi stack init dev", "upsert: true", "AWS_PROFILE",
+                 "aws:region", "AWS_ROLE_ARN", "pulumi preview --stack dev --policy-pack policy",
+                 "Pulumi.staging.yaml", "pulumi stack init staging"):
+        assert step in guide, step
+    assert readme.splitlines()[2].split()[:2] == ["pulumi", "install"]  # the first command a newcomer sees
