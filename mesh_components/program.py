@@ -9,12 +9,13 @@ import gc
 from pathlib import Path
 
 import pulumi
+from pulumi.runtime import config as pulumi_config
 
 from .aws.color_mesh import ColorMesh
 from .stack_settings import SettingsError, read_settings
 from .topology.errors import TopologyError
 from .topology.graph import MeshGraph
-from .topology.loader import load_topology
+from .topology.loader import load_topology_with_warnings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,13 +40,27 @@ def topology_file(configured: str) -> Path:
     return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
+def configured_keys(namespace: str) -> list[str]:
+    """The keys the stack sets in `namespace` (without the prefix), defaults from Pulumi.yaml included.
+
+    The CLI hands the language host every config value, either set in the runtime or as the
+    PULUMI_CONFIG JSON; pulumi.Config only reads single keys, so typos would go unseen without this.
+    """
+    prefix = f"{namespace}:"
+    keys = set(pulumi_config.CONFIG.get()) | set(pulumi_config.get_config_env())
+    return sorted(key[len(prefix):] for key in keys if key.startswith(prefix))
+
+
 def main() -> None:
     stack = pulumi.get_stack()
     try:
-        settings = read_settings(pulumi.Config().get, stack)
-        topology = load_topology(topology_file(settings.topology))
+        settings = read_settings(pulumi.Config().get, stack, configured_keys(pulumi.get_project()))
+        loaded = load_topology_with_warnings(topology_file(settings.topology))
     except (SettingsError, TopologyError) as error:
         raise pulumi.RunError(str(error)) from None
+    for warning in loaded.warnings:  # e.g. a color nothing calls: shown, never fatal
+        pulumi.log.warn(str(warning))
+    topology = loaded.topology
     graph = MeshGraph(topology)
     mesh = ColorMesh("color-mesh", graph, settings, stack)
     pulumi.export("gatewayUrl", mesh.gateway_url)

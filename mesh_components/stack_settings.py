@@ -6,10 +6,11 @@ topology file. Pure: the program hands in a `get(key)` that reads Pulumi config.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import re
-from typing import Annotated, Callable, Literal, Optional
+from typing import Annotated, Any, Callable, Iterable, Literal, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
@@ -35,16 +36,26 @@ class ExistingNetwork(Settings):
 
 
 class StackSettings(Settings):
-    topology: str = Field(description="Path of the topology file, relative to the project directory.")
-    envoy_image: str = Field(default=DEFAULT_ENVOY_IMAGE, alias="envoyImage")
-    log_retention_days: StrictInt = Field(default=30, alias="logRetentionDays")
-    network: Optional[ExistingNetwork] = None
-    vpc_cidr: str = Field(default="10.0.0.0/16", alias="vpcCidr")
-    public_cidrs: list[str] = Field(default_factory=lambda: ["0.0.0.0/0"], alias="publicCidrs", min_length=1)
-    min_task_count: Annotated[StrictInt, Field(ge=0, le=1000)] = Field(default=0, alias="minTaskCount")
-    deletion_protection: StrictBool = Field(default=False, alias="deletionProtection")
-    container_insights: Literal["enabled", "enhanced", "disabled"] = Field(default="enabled",
-                                                                           alias="containerInsights")
+    """Every `color-mesh:<key>`; Pulumi.yaml declares each one with the same default and description
+    (all but `network`: Pulumi's project config has no object type)."""
+
+    topology: str = Field(description="The topology file, relative to the project directory.")
+    envoy_image: str = Field(default=DEFAULT_ENVOY_IMAGE, alias="envoyImage",
+                             description="Envoy image, pinned to a vX.Y.Z.W-prod tag >= v1.17.2.0.")
+    log_retention_days: StrictInt = Field(default=30, alias="logRetentionDays",
+                                          description="Retention of the stack's log group, in days (CloudWatch's values).")
+    network: Optional[ExistingNetwork] = Field(
+        default=None, description="{vpcId, publicSubnetIds, privateSubnetIds} of an existing VPC; default: a new VPC.")
+    vpc_cidr: str = Field(default="10.0.0.0/16", alias="vpcCidr",
+                          description="Block of the new VPC: private IPv4, /16 to /20.")
+    public_cidrs: list[str] = Field(default_factory=lambda: ["0.0.0.0/0"], alias="publicCidrs", min_length=1,
+                                    description="Addresses allowed into the load balancer, on the gateway's ports only.")
+    min_task_count: Annotated[StrictInt, Field(ge=0, le=1000)] = Field(
+        default=0, alias="minTaskCount", description="Floor on every service's task count.")
+    deletion_protection: StrictBool = Field(default=False, alias="deletionProtection",
+                                            description="Deletion protection on the load balancer.")
+    container_insights: Literal["enabled", "enhanced", "disabled"] = Field(
+        default="enabled", alias="containerInsights", description="ECS Container Insights: enabled, enhanced or disabled.")
 
     @field_validator("envoy_image")
     @classmethod
@@ -89,22 +100,56 @@ class SettingsError(Exception):
 STRUCTURED_KEYS = ("network", "publicCidrs")
 
 
-def read_settings(get: Callable[[str], Optional[str]], stack: str) -> StackSettings:
-    """Build settings from raw config strings (`get("envoyImage")`), or raise SettingsError."""
+def read_settings(get: Callable[[str], Optional[str]], stack: str, present_keys: Iterable[str] = ()) -> StackSettings:
+    """Build settings from raw config strings (`get("envoyImage")`), or raise SettingsError.
+
+    `present_keys` are the keys of the project's namespace the stack sets (without `color-mesh:`);
+    one this program does not know is an error, so a typo is never silently ignored. Every problem,
+    unknown keys and bad values alike, is reported at once.
+    """
+    problems = [_unknown_key(key, stack) for key in sorted(set(present_keys) - set(config_keys()))]
     raw: dict[str, object] = {}
-    for key in _config_keys():
+    for key in config_keys():
         value = get(key)
         if value is None:
             continue
-        raw[key] = _decode(key, value, stack)
+        try:
+            raw[key] = _decode(key, value, stack)
+        except SettingsError as error:
+            problems.append(str(error))
     try:
-        return StackSettings.model_validate(raw)
+        settings = StackSettings.model_validate(raw)
     except ValidationError as error:
-        raise SettingsError("\n".join(_describe(problem, stack) for problem in error.errors())) from None
+        problems += [_describe(problem, stack) for problem in error.errors()]
+        settings = None
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return settings
 
 
-def _config_keys() -> list[str]:
+def settings_from_stack_file(config: Mapping[str, Any], stack: str, project: str = "color-mesh") -> StackSettings:
+    """`read_settings` for the `config:` mapping of a stack file, as the CLI would hand it over."""
+    prefix = f"{project}:"
+    ours = {key[len(prefix):]: value for key, value in config.items() if key.startswith(prefix)}
+
+    def get(key: str) -> Optional[str]:
+        value = ours.get(key)
+        return value if value is None or isinstance(value, str) else json.dumps(value)
+
+    return read_settings(get, stack, ours)
+
+
+def config_keys() -> list[str]:
+    """Every `color-mesh:<key>` this program reads, in declaration order."""
     return [field.alias or name for name, field in StackSettings.model_fields.items()]
+
+
+def _unknown_key(key: str, stack: str) -> str:
+    message = f"Pulumi.{stack}.yaml: color-mesh:{key}: unknown setting"
+    close = difflib.get_close_matches(key, config_keys(), n=1)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    return message + f"; settings: {', '.join(config_keys())}"
 
 
 def _decode(key: str, value: str, stack: str) -> object:

@@ -1,33 +1,60 @@
-"""`diff OLD NEW`: the access change between two topologies as markdown; exit 3 when access widened."""
+"""`diff OLD NEW` or `diff --stack NAME --base REV`: what a change does to access, TLS, settings and
+images, as markdown; exit 3 when access widened or a protection weakened (failing closed)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from mesh_components.review.access_diff import diff_access
 from mesh_components.review.command_support import TOPOLOGY_HELP, CommandFailed, load_graph
-from mesh_components.review.diff_markdown import render_diff_markdown
+from mesh_components.review.diff_markdown import render_review_markdown
+from mesh_components.review.review import review_graphs
+from mesh_components.review.stack_review import review_stack
+from mesh_components.stack_config import project_root
 
-HELP = "Show what a topology change does to access, routing and exposure; exit 3 when access widened."
+HELP = "Show what a change does to access, TLS, settings, routing and exposure; exit 3 when it widens."
 EXIT_ACCESS_WIDENED = 3
+EXIT_UNUSABLE = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("old", help=f"the topology before: {TOPOLOGY_HELP}")
-    parser.add_argument("new", help=f"the topology after: {TOPOLOGY_HELP}")
-    parser.epilog = ("Exit codes: 0 access did not widen, 3 access widened, 1 a topology is invalid, "
-                     "2 unusable arguments (missing file, unknown revision or path).")
+    parser.add_argument("old", nargs="?", help=f"the topology before: {TOPOLOGY_HELP}")
+    parser.add_argument("new", nargs="?", help=f"the topology after: {TOPOLOGY_HELP}")
+    parser.add_argument("--stack", help="review this stack (Pulumi.<stack>.yaml and its topology) instead of two files")
+    parser.add_argument("--base", metavar="REV", help="with --stack: the git revision to compare the working tree with")
+    parser.add_argument("--max-chars", type=int, metavar="N",
+                        help="keep the markdown within N characters (the verdict first, long sections cut)")
+    parser.epilog = ("Exit codes: 0 nothing widened, 3 access widened or a protection weakened (including what "
+                     "could not be compared at the base), 1 the new side is invalid, 2 unusable arguments "
+                     "(missing file, unknown revision or path).")
 
 
 def run(args: argparse.Namespace) -> int:
+    stack_mode = args.stack is not None or args.base is not None
+    if stack_mode and (args.old or args.new or not (args.stack and args.base)):
+        return _unusable("give either OLD NEW, or --stack NAME --base REV")
+    if not stack_mode and not (args.old and args.new):
+        return _unusable("give either OLD NEW, or --stack NAME --base REV")
+    try:
+        review = review_stack(args.stack, args.base, project_root()) if stack_mode else _review_files(args.old, args.new)
+    except CommandFailed as failed:
+        return failed.exit_code
+    print(render_review_markdown(review, args.max_chars), end="")
+    return EXIT_ACCESS_WIDENED if review.widened else 0
+
+
+def _review_files(old: str, new: str):
     graphs, failures = [], []
-    for spec in (args.old, args.new):  # both sides are loaded so every problem is reported in one run
+    for spec in (old, new):  # both sides are loaded so every problem is reported in one run
         try:
             graphs.append(load_graph(spec))
         except CommandFailed as failed:
             failures.append(failed.exit_code)
     if failures:
-        return max(failures)  # unusable arguments (2) outrank an invalid topology (1)
-    diff = diff_access(*graphs)
-    print(render_diff_markdown(diff, args.old, args.new), end="")
-    return EXIT_ACCESS_WIDENED if diff.widened else 0
+        raise CommandFailed(max(failures))  # unusable arguments (2) outrank an invalid topology (1)
+    return review_graphs(*graphs, old, new)
+
+
+def _unusable(message: str) -> int:
+    print(f"diff: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE

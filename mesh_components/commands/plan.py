@@ -1,4 +1,4 @@
-"""`plan [--stack dev] [--json]`: what `pulumi preview` would create, offline (no Pulumi CLI, no AWS)."""
+"""`plan [PATH] [--stack dev] [--json]`: what `pulumi preview` would create, offline (no Pulumi CLI, no AWS)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ HELP = "Show the resource tree, counts by type and stack outputs a stack would p
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?",
+                        help="plan this topology file with the stack's other settings (the stack file may be absent)")
     add_stack_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
-    recording = run_stack_or_report("plan", args.stack)
+    recording = run_stack_or_report("plan", args.stack, topology=args.path, preview=True)
     if isinstance(recording, int):
         return recording
     if args.json:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 from mesh_components.offline.recording import Recording
 from mesh_components.offline.runner import OfflineRunError, list_stacks, run_stack
-from mesh_components.stack_config import StackConfigError, topology_path
+from mesh_components.stack_config import StackConfigError, project_root, topology_path
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.loader import load_topology
 
@@ -22,13 +22,20 @@ def add_stack_argument(parser) -> None:
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml config to use (default dev)")
 
 
-def run_stack_or_report(command: str, stack: str, root: Path = Path(".")) -> Union[Recording, int]:
-    """The stack's recording, or the exit code after printing why there is none."""
-    if stack not in list_stacks(root):
+def run_stack_or_report(command: str, stack: str, root: Optional[Path] = None, *, topology: Optional[str] = None,
+                        preview: bool = False) -> Union[Recording, int]:
+    """The stack's recording, or the exit code after printing why there is none.
+
+    `topology` (a file, relative to the working directory) replaces the stack's `color-mesh:topology`;
+    then the stack file may be absent and the settings' defaults apply. Warnings the program logs
+    (`pulumi.log.warn`) go to stderr, as `pulumi up` shows them.
+    """
+    root = project_root() if root is None else root
+    if stack not in list_stacks(root) and topology is None:
         known = ", ".join(list_stacks(root)) or "none"
         return _fail(command, f"no stack file Pulumi.{stack}.yaml (stacks: {known})", EXIT_UNUSABLE)
     try:
-        load_topology(topology_path(stack, root))
+        load_topology(Path(topology) if topology else topology_path(stack, root))
     except StackConfigError as error:
         return _fail(command, str(error), EXIT_UNUSABLE)
     except TopologyError as error:
@@ -38,11 +45,15 @@ def run_stack_or_report(command: str, stack: str, root: Path = Path(".")) -> Uni
             print(problem, file=sys.stderr)
         return EXIT_INVALID
     try:
-        return run_stack(stack, root)
+        recording = run_stack(stack, root, preview=preview,
+                              topology=str(Path(topology).resolve()) if topology else None)
     except OfflineRunError as error:
         return _fail(command, str(error), EXIT_UNUSABLE)
     except Exception as error:  # the program refused the stack config (pulumi.RunError): say why, plainly
         return _fail(command, str(error).strip(), EXIT_INVALID)
+    for warning in recording.logged_warnings:
+        print(warning, file=sys.stderr)
+    return recording
 
 
 def _fail(command: str, message: str, code: int) -> int:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import pulumi
 
-from .fake_cloud import ACCOUNT_ID, Identity, resource_state, stable_hex
+from .fake_cloud import ACCOUNT_ID, Identity, provider_defaults, resource_state, stable_hex
 
 DEFAULT_REGION = "us-east-1"
 
@@ -19,10 +19,11 @@ _ZONE_ID_PREFIX = {"us-east-1": "use1", "us-west-2": "usw2", "eu-west-1": "euw1"
 class OfflineMocks(pulumi.runtime.Mocks):
     """Answers every resource and invoke; remembers the invoke tokens it had to guess at."""
 
-    def __init__(self, *, project: str, stack: str, region: str = DEFAULT_REGION) -> None:
+    def __init__(self, *, project: str, stack: str, region: str = DEFAULT_REGION, preview: bool = False) -> None:
         self.project = project
         self.stack = stack
         self.region = region
+        self.preview = preview
         self.unknown_calls: list[str] = []
         # The URN being registered on this thread (set by RecordingMonitor): seeds ids and names, since
         # two resources may share a type and name under different parents.
@@ -44,6 +45,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
             return stable_hex(self.stack, args.name, length=36), dict(args.inputs)
         seed = getattr(self.registering, "urn", None) or f"{self.project}/{self.stack}/{args.typ}/{args.name}"
         identity = Identity(self.region, seed)
+        if self.preview:  # a resource about to be created: its inputs and auto-name are known, nothing else
+            return "", {**args.inputs, **provider_defaults(args.typ, args.name, args.inputs, identity)}
         return resource_state(args.typ, args.name, args.inputs, identity)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:

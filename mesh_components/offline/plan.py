@@ -1,4 +1,10 @@
-"""What `pulumi preview` would show, from a mock-engine recording: the resource tree, counts, outputs."""
+"""What `pulumi preview` would show, from a mock-engine recording: the resource tree, counts, outputs.
+
+Run the program with `preview=True` for this: values AWS assigns on creation (ids, ARNs, DNS
+names) are then unknown, as they are in a real preview, and so is everything computed from them.
+Counts are what preview counts: every resource step, the stack and components included (the
+engine's default providers are internal and never registered by the program).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,12 @@ import json
 from collections import Counter
 from typing import Any
 
+from pulumi.runtime.rpc import UNKNOWN
+
 from .recording import Recording, RecordedResource
 
 _BRANCH, _LAST, _PIPE, _SPACE = "├─ ", "└─ ", "│  ", "   "
+UNKNOWN_DISPLAY = "output<string>"  # how preview prints a value it will only know after the update
 
 
 def children_by_parent(recording: Recording) -> dict[str, list[RecordedResource]]:
@@ -21,7 +30,7 @@ def children_by_parent(recording: Recording) -> dict[str, list[RecordedResource]
 
 
 def counts_by_type(recording: Recording) -> dict[str, int]:
-    return dict(sorted(Counter(r.type for r in recording.resources if r.custom).items()))
+    return dict(sorted(Counter(r.type for r in recording.resources).items()))
 
 
 def plan_data(recording: Recording, stack: str) -> dict[str, Any]:
@@ -34,8 +43,9 @@ def plan_data(recording: Recording, stack: str) -> dict[str, Any]:
             for r in recording.resources
         ],
         "counts": counts_by_type(recording),
-        "total": sum(1 for r in recording.resources if r.custom),
-        "outputs": recording.stack_outputs,
+        "total": len(recording.resources),
+        "outputs": recording.stack_outputs,  # unknowns stay the engine's UNKNOWN marker, as in `preview --json`
+        "warnings": recording.logged_warnings,
     }
 
 
@@ -47,8 +57,15 @@ def render_plan(recording: Recording, stack: str) -> str:
     lines += ["", f"Resources: + {sum(counts.values())} to create", ""]
     lines += [f"    {token.ljust(width)}  {count:>4}" for token, count in counts.items()]
     lines += ["", "Outputs:"]
-    lines += [f"    {key}: {json.dumps(value, sort_keys=True)}" for key, value in sorted(recording.stack_outputs.items())]
+    lines += [f"    {key}: {_show(value)}" for key, value in sorted(recording.stack_outputs.items())]
     return "\n".join(lines) + "\n"
+
+
+def _show(value: Any) -> str:
+    if value == UNKNOWN:
+        return UNKNOWN_DISPLAY
+    text = json.dumps(value, sort_keys=True)
+    return text.replace(json.dumps(UNKNOWN), UNKNOWN_DISPLAY)
 
 
 def _tree_lines(recording: Recording) -> list[str]:

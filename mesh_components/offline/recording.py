@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf import json_format
+from pulumi import get_project, get_stack
 from pulumi.runtime.mocks import MockMonitor
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -37,6 +38,7 @@ class Recording:
     stack_outputs: dict[str, Any]
     unknown_calls: list[str] = field(default_factory=list)
     logged_errors: list[str] = field(default_factory=list)
+    logged_warnings: list[str] = field(default_factory=list)
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [resource for resource in self.resources if resource.type == type_token]
@@ -60,6 +62,17 @@ class RecordingMonitor(MockMonitor):
         self._lock = threading.Lock()
         self._registrations: dict[str, RecordedResource] = {}
         self.registered_outputs: dict[str, dict[str, Any]] = {}
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """As the engine builds URNs: the parent's whole type chain, the root stack's type left out.
+
+        (The SDK's MockMonitor keeps only the parent's own type.)
+        """
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != STACK_TYPE:
+                type_ = f"{parent_type}${type_}"
+        return "urn:pulumi:" + "::".join([get_stack(), get_project(), type_, name])
 
     def RegisterResource(self, request):
         aliases = self._former_urns(request)

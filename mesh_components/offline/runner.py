@@ -46,9 +46,13 @@ class _ErrorCollectingLogger(logging.Logger):
     def __init__(self) -> None:
         super().__init__("color-mesh.offline", logging.INFO)
         self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def error(self, msg, *args, **kwargs):  # noqa: D102 - the MockEngine logs errors through here
         self.errors.append(str(msg))
+
+    def warning(self, msg, *args, **kwargs):  # noqa: D102 - and pulumi.log.warn through here
+        self.warnings.append(str(msg))
 
 
 def run_program(
@@ -87,7 +91,8 @@ def run_program(
 def _run_isolated(program, stack: str, project: str, config: dict[str, str], preview: bool) -> Recording:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    mocks = OfflineMocks(project=project, stack=stack, region=config.get("aws:region") or DEFAULT_REGION)
+    mocks = OfflineMocks(project=project, stack=stack, region=config.get("aws:region") or DEFAULT_REGION,
+                         preview=preview)
     monitor = RecordingMonitor(mocks)
     logger = _ErrorCollectingLogger()
     _configure_mock_runtime(monitor, logger, project=project, stack=stack, config=config, preview=preview)
@@ -103,7 +108,7 @@ def _run_isolated(program, stack: str, project: str, config: dict[str, str], pre
     resources = monitor.recorded()
     stack_resource = next((r for r in resources if r.type == STACK_TYPE), None)
     stack_outputs = _plain(monitor.registered_outputs.get(stack_resource.urn, {})) if stack_resource else {}
-    return Recording(resources, stack_outputs, list(mocks.unknown_calls), list(logger.errors))
+    return Recording(resources, stack_outputs, list(mocks.unknown_calls), list(logger.errors), list(logger.warnings))
 
 
 # A run makes hundreds of thousands of long-lived objects (resources, Outputs, futures). At CPython's
@@ -195,8 +200,11 @@ def _config_string(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def read_stack_config(root: Path, stack: str, project: str) -> dict[str, str]:
-    """`config:` of Pulumi.<stack>.yaml (over Pulumi.yaml project defaults), keys namespaced."""
+def read_stack_config(root: Path, stack: str, project: str, *, optional: bool = False) -> dict[str, str]:
+    """`config:` of Pulumi.<stack>.yaml (over Pulumi.yaml project defaults), keys namespaced.
+
+    `optional`: a missing stack file means the project defaults alone.
+    """
     config: dict[str, str] = {}
     project_doc = yaml.safe_load((Path(root) / "Pulumi.yaml").read_text()) or {}
     for key, spec in (project_doc.get("config") or {}).items():
@@ -204,6 +212,8 @@ def read_stack_config(root: Path, stack: str, project: str) -> dict[str, str]:
         if default is not None:
             config[key if ":" in key else f"{project}:{key}"] = _config_string(default)
     stack_file = Path(root) / f"Pulumi.{stack}.yaml"
+    if optional and not stack_file.exists():
+        return config
     if not stack_file.is_file():
         raise OfflineRunError(f"{stack_file}: no such stack file; stacks here: {', '.join(list_stacks(root)) or 'none'}")
     try:
@@ -226,11 +236,18 @@ def load_program_entry() -> Callable[[], None]:
     return importlib.import_module(PROGRAM_ENTRY).main
 
 
-def run_stack(stack: str = "dev", root: Path = Path("."), *, preview: bool = False) -> Recording:
-    """Run the real program for `stack` with the config from its stack file, from `root`."""
+def run_stack(stack: str = "dev", root: Path = Path("."), *, preview: bool = False,
+              topology: str | None = None) -> Recording:
+    """Run the real program for `stack` with the config from its stack file, from `root`.
+
+    `preview`: as `pulumi preview` (values assigned on creation are unknown). `topology`: this file
+    instead of the stack's `color-mesh:topology`; the stack file may then be absent.
+    """
     root = Path(root).resolve()
     project = read_project_name(root)
-    config = read_stack_config(root, stack, project)
+    config = read_stack_config(root, stack, project, optional=topology is not None)
+    if topology is not None:
+        config[f"{project}:topology"] = topology
     entry = load_program_entry()
     with _CWD_LOCK:  # the program resolves paths (the topology file) against the project dir
         previous = os.getcwd()

@@ -6,7 +6,9 @@ color); a cell lists the listener a caller reaches and the virtual services it g
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from mesh_components.topology.graph import MeshGraph
 
@@ -39,9 +41,15 @@ class AccessMatrix:
     reaches: tuple[Reach, ...]
     unreachable: tuple[str, ...]
 
+    @cached_property
+    def _cells(self) -> dict[tuple[str, str], list[str]]:
+        cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for reach in self.reaches:
+            cells[reach.caller, reach.callee].append(str(reach))
+        return cells
+
     def cell(self, caller: str, callee: str) -> str:
-        found = [str(reach) for reach in self.reaches if reach.caller == caller and reach.callee == callee]
-        return "; ".join(found) or NO_ACCESS
+        return "; ".join(self._cells.get((caller, callee), ())) or NO_ACCESS
 
 
 def access_matrix(graph: MeshGraph) -> AccessMatrix:
@@ -52,8 +60,11 @@ def access_matrix(graph: MeshGraph) -> AccessMatrix:
         gateway_names = (str(graph.gateway),)
         reaches += [Reach(INTERNET, str(entry.gateway), entry.protocol, entry.port, ("NLB",))
                     for entry in graph.public_entries]
+    services_by_access: dict = defaultdict(set)
+    for edge in graph.edges:
+        services_by_access[edge.access].add(edge.service)
     for access in graph.access:
-        via = tuple(sorted({edge.service for edge in graph.edges if edge.access == access}))
+        via = tuple(sorted(services_by_access[access]))
         protocol = graph.services[access.target].protocol
         reaches.append(Reach(str(access.source), access.target, protocol, access.port, via))
     callers = ((INTERNET,) if gateway_names else ()) + gateway_names + colors

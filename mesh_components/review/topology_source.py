@@ -25,9 +25,10 @@ def load_source(spec: str) -> Topology:
     return parse_topology(read_from_git(revision, path), spec).topology
 
 
-def read_from_git(revision: str, path: str) -> bytes:
+def read_from_git(revision: str, path: str, cwd: Path | None = None) -> bytes:
+    """`git show REV:path`; a path starting with `./` is relative to `cwd` (default: the working directory)."""
     try:
-        shown = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, check=False)
+        shown = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, check=False, cwd=cwd)
     except FileNotFoundError:
         raise SourceError(f"{revision}:{path}: git is not installed, so a revision cannot be read") from None
     if shown.returncode != 0:
@@ -35,3 +36,18 @@ def read_from_git(revision: str, path: str) -> bytes:
         reason = lines[-1].removeprefix("fatal: ") if lines else f"git show exited with {shown.returncode}"
         raise SourceError(f"{revision}:{path}: cannot read it from git: {reason}")
     return shown.stdout
+
+
+def git_has(revision: str, path: str, cwd: Path | None = None) -> bool:
+    """Whether `path` exists at `revision` (which must exist: see `require_revision`)."""
+    return subprocess.run(["git", "cat-file", "-e", f"{revision}:{path}"], capture_output=True, cwd=cwd).returncode == 0
+
+
+def require_revision(revision: str, cwd: Path | None = None) -> None:
+    try:
+        found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
+                               capture_output=True, cwd=cwd)
+    except FileNotFoundError:
+        raise SourceError(f"{revision}: git is not installed, so a revision cannot be read") from None
+    if found.returncode != 0:
+        raise SourceError(f"{revision}: no such revision in the repository at {cwd or '.'}")

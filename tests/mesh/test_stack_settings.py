@@ -1,6 +1,13 @@
-import pytest
+import json
+import shutil
+from pathlib import Path
 
-from mesh_components.stack_settings import SettingsError, read_settings
+import pytest
+import yaml
+
+from mesh_components.stack_settings import SettingsError, StackSettings, config_keys, read_settings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def settings(**raw):
@@ -41,3 +48,61 @@ def test_bad_settings_name_the_key(key, value, message):
 def test_topology_is_required():
     with pytest.raises(SettingsError, match="color-mesh:topology: Field required"):
         settings()
+
+
+def test_unknown_keys_are_errors_with_a_did_you_mean():
+    with pytest.raises(SettingsError) as error:
+        read_settings({"topology": "t.yaml", "minTaskcount": "2"}.get, "dev",
+                      present_keys=["topology", "minTaskcount", "deletionProtecton"])
+    lines = str(error.value).splitlines()
+    assert lines[0] == ("Pulumi.dev.yaml: color-mesh:deletionProtecton: unknown setting (did you mean "
+                        "'deletionProtection'?); settings: " + ", ".join(config_keys()))
+    assert lines[1].startswith("Pulumi.dev.yaml: color-mesh:minTaskcount: unknown setting (did you mean 'minTaskCount'?)")
+
+
+def test_every_bad_setting_is_reported_at_once():
+    raw = {"topology": "t.yaml", "logRetentionDays": "31", "network": "{not json", "containerInsights": "on"}
+    with pytest.raises(SettingsError) as error:
+        read_settings(raw.get, "prod", present_keys=[*raw, "envoyimage"])
+    text = str(error.value)
+    assert len(text.splitlines()) == 4
+    for part in ("color-mesh:envoyimage: unknown setting (did you mean 'envoyImage'?)",
+                 "color-mesh:network: not valid structured config",
+                 "color-mesh:logRetentionDays: CloudWatch accepts 1, 3, 5",
+                 "color-mesh:containerInsights: Input should be 'enabled', 'enhanced' or 'disabled'"):
+        assert f"Pulumi.prod.yaml: {part}" in text
+
+
+def test_pulumi_yaml_declares_every_setting_with_the_programs_default_and_description():
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    declared = project["config"]
+    assert list(declared) == [key for key in config_keys() if key != "network"]  # no object type in project config
+    fields = {field.alias or name: field for name, field in StackSettings.model_fields.items()}
+    defaults = read_settings({"topology": "t.yaml"}.get, "dev")
+    from_declarations = read_settings(
+        lambda key: "t.yaml" if key == "topology" else _as_config(declared.get(key, {}).get("default")), "dev")
+    assert from_declarations == defaults
+    for key, declaration in declared.items():
+        assert declaration["type"] in ("string", "integer", "boolean", "array")
+        assert declaration["description"] == fields[key].description
+        assert ("default" in declaration) == (key != "topology")  # a declared key without default is required
+
+
+def _as_config(value):
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)  # how the CLI hands structured and non-string values to the program
+
+
+def test_the_program_refuses_a_typo_in_a_stack_file(tmp_path, monkeypatch, capsys):
+    from mesh_components.cli import main
+
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    shutil.copy(ROOT / "config" / "topology.yaml", tmp_path / "t.yaml")
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        "config:\n  color-mesh:topology: t.yaml\n  color-mesh:minTaskcount: 2\n  color-mesh:deletionProtecton: true\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["plan"]) == 1
+    err = capsys.readouterr().err
+    assert "color-mesh:deletionProtecton: unknown setting (did you mean 'deletionProtection'?)" in err
+    assert "color-mesh:minTaskcount: unknown setting (did you mean 'minTaskCount'?)" in err

@@ -105,3 +105,44 @@ def test_check_reports_topology_errors_like_validate(tmp_path: Path):
     result = run_check("--root", str(tmp_path), "--stack", "bad")
     assert result.returncode == 1
     assert f"{broken}:7:16:" in result.stderr and "nobody" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(PROGRAM_MISSING, reason="mesh_components.program (the lead's program) does not exist yet")
+def test_check_tallies_per_policy_first_and_names_the_key_that_fixes_each_verdict():
+    out = run_check("--stack", "dev").stdout
+    lines = out.splitlines()
+    assert lines[0] == "Verdicts per policy:"
+    assert "  [advisory] ecs-readonly-root-filesystem  9" in lines[:6]
+    assert "  [advisory] lb-deletion-protection        1" in lines[:6]
+    first_resource = next(index for index, line in enumerate(lines) if line.startswith("aws:"))
+    assert first_resource > 4
+    for verdict, hint in [
+        ("[advisory] lb-deletion-protection: ", "in color-mesh: set `color-mesh:deletionProtection: true` in Pulumi.dev.yaml"),
+        ("[advisory] mesh-route-retry-policy: ",
+         "in color-mesh: set `routers.router.routes.colors.retry_policy` in config/topology.yaml"),
+        ("[advisory] mesh-listener-tls: VirtualNode 'color-mesh-app-mesh-blue-node'",
+         "in color-mesh: set `colors.blue.tls` in config/topology.yaml"),
+        ("[advisory] mesh-listener-tls: VirtualGateway", "in color-mesh: set `gateway.tls` in config/topology.yaml"),
+    ]:
+        index = next(i for i, line in enumerate(lines) if line.strip().startswith(verdict))
+        assert lines[index + 1].strip() == hint, (verdict, lines[index + 1])
+
+
+def test_fix_hints_for_mandatory_policies_name_stack_and_topology_keys():
+    from mesh_components.commands.policy_hints import fix_hint
+    from mesh_components.offline.policy_runner import Verdict
+    from mesh_components.offline.recording import RecordedResource
+
+    node = RecordedResource(urn="u", type="aws:appmesh/virtualNode:VirtualNode", name="n", custom=True, parent="",
+                            dependencies=(), property_dependencies={}, inputs={}, checked_inputs={"name": "red"},
+                            outputs={})
+
+    def hint(policy, resource=None):
+        return fix_hint(Verdict("u", policy, "mandatory", "m", "resource"), resource, "t.yaml", "prod")
+
+    assert hint("ecs-envoy-image-pinned") == "set `color-mesh:envoyImage: <repository>:vX.Y.Z.W-prod` in Pulumi.prod.yaml"
+    assert hint("mesh-egress-drop-all") == "set `mesh.egress_filter: DROP_ALL` in t.yaml"
+    assert hint("mesh-tls-required", node) == (
+        "set `colors.red.tls (mode STRICT) and backend_tls (enforce: true)` in t.yaml")
+    assert "`color-mesh:publicCidrs` in Pulumi.prod.yaml" in hint("sg-no-public-ingress")
+    assert hint("iam-no-wildcard-allow") is None  # nothing of ours: the pack's own hint stands

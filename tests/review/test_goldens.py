@@ -28,3 +28,16 @@ def test_readme_shows_the_current_diagram_and_matrix(run_command):
     readme = (REFERENCE.parents[1] / "README.md").read_text(encoding="utf-8")
     assert "```mermaid\n" + run_command("graph", REFERENCE)[1] + "```\n" in readme
     assert run_command("access", REFERENCE)[1] in readme
+
+
+def test_readme_shows_the_current_diff_example(write_variant, run_command):
+    def example(doc):  # the README's: green calls blue, the router at 1:1, /yellow straight to yellow
+        doc["colors"]["green"]["backends"] = ["blue"]
+        doc["routers"]["router"]["routes"]["colors"]["targets"] = {"green": 1, "yellow": 1}
+        doc["gateway"]["routes"]["yellow"] = {"match": {"prefix": "/yellow"}, "target": "yellow"}
+
+    code, out, _ = run_command("diff", write_variant("old"), write_variant("new", example))
+    assert code == 3
+    body = out.split("\n", 1)[1]  # the heading names the temporary files
+    readme = (REFERENCE.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "### Access diff: `main:config/topology.yaml` → `config/topology.yaml`\n" + body in readme
