@@ -6,6 +6,7 @@ import fnmatch
 import re
 from typing import Any, Iterable
 
+from .managed_policies import aws_managed_name, reviewed_document
 from .reading import UNKNOWN, PolicySpec, Settings, Subject, is_unknown, parse_json, resource_policy
 
 POLICY = "aws:iam/policy:Policy"
@@ -27,7 +28,6 @@ STREAM_ACTION = "appmesh:streamaggregatedresources"
 _SCOPED_ENVOY_RESOURCE = re.compile(
     r"^arn:aws[a-z-]*:appmesh:[a-z0-9-]+:\d{12}:mesh/[^/*?]+/(virtualNode|virtualGateway)/[^/*?]+$"
 )
-ENVOY_MANAGED_POLICIES = ("AWSAppMeshEnvoyAccess", "AWSAppMeshPreviewEnvoyAccess")
 
 
 def _documents(subject: Subject) -> list[tuple[str, Any]]:
@@ -111,26 +111,93 @@ def _check_stream_scope(subject: Subject, settings: Settings) -> Iterable[str]:
             )
 
 
-NO_ENVOY_MANAGED_POLICY = PolicySpec(
-    "iam-no-envoy-managed-policy",
-    "The AWS-managed AWSAppMeshEnvoyAccess policy (StreamAggregatedResources on *) is never attached.",
+MANAGED_POLICIES = PolicySpec(
+    "iam-managed-policies-judged",
+    "AWS-managed policies the pack has reviewed are judged by what they grant (AdministratorAccess, PowerUserAccess, "
+    "AWSAppMeshFullAccess, AWSAppMeshEnvoyAccess… are refused), wherever they are attached.",
 )
 
 
-def _is_envoy_managed(arn: Any) -> bool:
-    return isinstance(arn, str) and any(arn.endswith(f":policy/{name}") or arn.endswith(f"/{name}") for name in ENVOY_MANAGED_POLICIES)
+def attached_policy_arns(subject: Subject) -> list[tuple[str, Any]]:
+    """(where, policy ARN) for every managed policy the resource attaches."""
+    if subject.type in ATTACHMENTS:
+        return [("policyArn", subject.props.get("policyArn"))]
+    listed = {ROLE: "managedPolicyArns", EXCLUSIVE_ATTACHMENTS: "policyArns"}.get(subject.type)
+    arns = subject.props.items(listed) if listed else []
+    return [(listed, arn) for arn in arns] if isinstance(arns, list) else []
+
+
+def statement_problems(where: str, statement: dict) -> list[str]:
+    """What iam-no-wildcard-allow and iam-envoy-stream-scoped would say about one Allow statement."""
+    problems = [f"{where} allows with {key}, which grants everything not listed" for key in ("NotAction", "NotResource") if key in statement]
+    for action in _as_list(statement.get("Action")):
+        if isinstance(action, str) and (action.strip() == "*" or action.strip().endswith(":*")):
+            problems.append(f"{where} allows action {action!r}")
+    if _grants_stream(statement) or any(isinstance(a, str) and a.lower().endswith(":streamaggregatedresources") for a in _as_list(statement.get("Action"))):
+        broad = [str(r) for r in _as_list(statement.get("Resource")) if not (isinstance(r, str) and _SCOPED_ENVOY_RESOURCE.match(r))]
+        if broad:
+            problems.append(f"{where} grants StreamAggregatedResources on {', '.join(broad)}")
+    return problems
 
 
 def _check_managed_policy(subject: Subject, settings: Settings) -> Iterable[str]:
-    fix = "attach a policy granting appmesh:StreamAggregatedResources on the task's own node or gateway ARN"
-    if subject.type in ATTACHMENTS and _is_envoy_managed(subject.props.get("policyArn")):
-        yield subject.violation(f"attaches {subject.props.get('policyArn')}, which grants StreamAggregatedResources on *", fix)
-    listed = {ROLE: "managedPolicyArns", EXCLUSIVE_ATTACHMENTS: "policyArns"}.get(subject.type)
-    if listed:
-        arns = subject.props.items(listed)
-        for arn in arns if isinstance(arns, list) else []:
-            if _is_envoy_managed(arn):
-                yield subject.violation(f"lists managed policy {arn}, which grants StreamAggregatedResources on *", fix)
+    for where, arn in attached_policy_arns(subject):
+        document = reviewed_document(arn)
+        for index, statement in enumerate(_statements(document) if document else []):
+            for problem in statement_problems(f"AWS-managed {aws_managed_name(arn)}", statement):
+                yield subject.violation(
+                    f"{where} attaches {arn}: {problem}",
+                    "attach a policy of your own with the exact actions and resources the role needs",
+                )
+
+
+TASK_ROLE_TRUST = PolicySpec(
+    "iam-task-role-trust",
+    "A role that ECS tasks assume (its trust policy names ecs-tasks.amazonaws.com or any principal) trusts only "
+    "ecs-tasks.amazonaws.com, to sts:AssumeRole; conditions (such as aws:SourceAccount) may narrow it.",
+)
+ECS_TASKS = "ecs-tasks.amazonaws.com"
+
+
+def _principals(statement: dict) -> list[str]:
+    principal = statement.get("Principal")
+    if isinstance(principal, str):
+        return [principal]
+    if not isinstance(principal, dict):
+        return [] if principal is None else [str(principal)]
+    return [f"{kind}:{value}" for kind, values in principal.items() for value in _as_list(values)]
+
+
+def trust_problems(document: Any) -> tuple[bool, list[str]]:
+    """(is a task role, what widens it) for a trust policy."""
+    allows = [statement for statement in _statements(document) if str(statement.get("Effect", "")).lower() == "allow"]
+    principals = [principal for statement in allows for principal in _principals(statement)]
+    task_role = any(principal in (f"Service:{ECS_TASKS}", "*", "AWS:*", "Service:*") for principal in principals) or any(
+        "NotPrincipal" in statement for statement in allows)
+    problems = []
+    for index, statement in enumerate(allows):
+        where = f"statement {statement.get('Sid') or index}"
+        if "NotPrincipal" in statement:
+            problems.append(f"{where} trusts with NotPrincipal, every principal not listed")
+        others = [principal for principal in _principals(statement) if principal != f"Service:{ECS_TASKS}"]
+        if others:
+            problems.append(f"{where} also trusts {', '.join(others)}")
+        actions = [str(action) for action in _as_list(statement.get("Action")) if str(action).lower() != "sts:assumerole"]
+        if actions or "NotAction" in statement:
+            problems.append(f"{where} allows {', '.join(actions) or 'NotAction'} besides sts:AssumeRole")
+    return task_role, problems
+
+
+def _check_task_role_trust(subject: Subject, settings: Settings) -> Iterable[str]:
+    raw = subject.props.get("assumeRolePolicy")
+    if is_unknown(raw):
+        return
+    task_role, problems = trust_problems(parse_json(raw))
+    for problem in problems if task_role else []:
+        yield subject.violation(
+            f"trust policy {problem}; a task role is assumed by ECS tasks alone",
+            f'trust only {{"Service": "{ECS_TASKS}"}} with sts:AssumeRole (optionally conditioned on aws:SourceAccount)',
+        )
 
 
 def policies() -> list:
@@ -138,5 +205,6 @@ def policies() -> list:
     return [
         resource_policy(WILDCARD_ALLOW, document_types, _check_wildcards),
         resource_policy(ENVOY_STREAM_SCOPED, document_types, _check_stream_scope),
-        resource_policy(NO_ENVOY_MANAGED_POLICY, (*ATTACHMENTS, ROLE, EXCLUSIVE_ATTACHMENTS), _check_managed_policy),
+        resource_policy(MANAGED_POLICIES, (*ATTACHMENTS, ROLE, EXCLUSIVE_ATTACHMENTS), _check_managed_policy),
+        resource_policy(TASK_ROLE_TRUST, (ROLE,), _check_task_role_trust),
     ]

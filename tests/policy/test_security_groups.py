@@ -127,7 +127,21 @@ PUBLIC_SOURCES = [
 def test_ingress_from_public_address_space_is_refused(judge, program):
     verdicts = judge(program)
     assert of_policy(verdicts, "sg-no-public-ingress", level="mandatory")
-    assert of_policy(verdicts, "sg-public-ingress-listener-ports", level="mandatory")
+    # The twin holds public ingress to one port; which ports are listener ports it learns from its config.
+    config = {"sg-public-ingress-listener-ports": {"publicListenerPorts": [80, 443]}}
+    assert of_policy(judge(program, config), "sg-public-ingress-listener-ports", level="mandatory")
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        pytest.param(vpc_ingress(ip_protocol="tcp", from_port=80, to_port=81, cidr_ipv4="0.0.0.0/0"), id="two ports"),
+        pytest.param(legacy_rule(protocol="-1", from_port=0, to_port=0, ipv6_cidr_blocks=["::/0"]), id="all protocols"),
+        pytest.param(inline_ingress(protocol="tcp", from_port=0, to_port=0, cidr_blocks=["0.0.0.0/1"]), id="0-0 inline"),
+    ],
+)
+def test_public_ingress_on_more_than_one_port_is_refused_per_resource_by_default(judge, program):
+    assert of_policy(judge(program), "sg-public-ingress-listener-ports", level="mandatory")
 
 
 @pytest.mark.parametrize("cidr", ["10.0.0.0/8", "172.16.5.0/24", "192.168.1.1/32", "100.64.0.0/10"])
