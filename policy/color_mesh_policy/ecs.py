@@ -132,6 +132,8 @@ def _check_mesh_proxy(subject: Subject, settings: Settings) -> Iterable[str]:
     served = {envoy_identity(envoy).resource for envoy in envoys}
     gateway_only = bool(served) and all(resource and resource[1] == "virtualGateway" for resource in served)
     anonymous_alone = not others and served <= {None}  # ecs-envoy-identity-visible reports it
+    if gateway_only:
+        yield from _gateway_side_ports(subject, others)
     if not envoys or gateway_only or anonymous_alone:
         return  # a virtual gateway's Envoy is the task's entry point and runs without a proxy configuration
     fix = ('set proxyConfiguration {type: "APPMESH", containerName: <the Envoy container>, properties: IgnoredUID 1337, '
@@ -152,6 +154,16 @@ def _check_mesh_proxy(subject: Subject, settings: Settings) -> Iterable[str]:
     if missing:
         yield subject.violation(f"proxyConfiguration has no {', '.join(missing)}", fix)
     yield from _app_ports_problems(subject, properties.get("AppPorts"), others, fix)
+
+
+def _gateway_side_ports(subject: Subject, others: list[dict]) -> Iterable[str]:
+    """Without a proxy, nothing in a gateway task passes Envoy but Envoy itself: no other container is an entry point."""
+    for container in others:
+        if port_mappings(container):
+            yield subject.violation(
+                f"runs a virtual gateway, and its container {container.get('name')!r} maps port(s) "
+                f"{', '.join(map(str, port_mappings(container)))}, an entry point beside the gateway's Envoy",
+                "map ports only on the gateway's Envoy container (its listener ports)")
 
 
 def _app_ports_problems(subject: Subject, raw: Any, others: list[dict], fix: str) -> Iterable[str]:

@@ -189,6 +189,12 @@ def _listener_ports(listener: Subject) -> set[tuple[str, int]]:
     return {(kind, int(port)) for kind in _LISTENER_PROTOCOLS.get(protocol, ("tcp",))}
 
 
+def _is_service(service: Subject, name: str, cluster: str) -> bool:
+    """An ECS service by name and cluster (the service's `cluster` is an ARN or a name)."""
+    own = service.props.get("cluster")
+    return service.props.get("name") == name and isinstance(own, str) and own.rsplit("/", 1)[-1] == cluster
+
+
 class _Fronts:
     """Builds every front of a stack; kept apart from StackIndex's simple lookups."""
 
@@ -199,24 +205,30 @@ class _Fronts:
         return {tg.props.get("name"): tg.props.get("arn") for tg in self.index.of_types(TARGET_GROUPS)
                 if isinstance(tg.props.get("name"), str) and isinstance(tg.props.get("arn"), str)}
 
-    def blue_green_partners(self) -> dict[str, set[str]]:
-        """Target group ARN -> the other target groups a CodeDeploy deployment group swaps it with."""
+    def blue_green_partners(self) -> dict[str, set[tuple[str, Any, Any]]]:
+        """Target group ARN -> (other target group, ECS service name, cluster name) for each CodeDeploy deployment
+        group that swaps the two for that service (blue/green): the other group reaches that service too."""
         names = self.target_group_names()
-        partners: dict[str, set[str]] = {}
+        partners: dict[str, set[tuple[str, Any, Any]]] = {}
         for group in self.index.of_types((DEPLOYMENT_GROUP,)):
-            pairs = group.props.items("loadBalancerInfo", "targetGroupPairInfo")
-            for pair_index, _ in enumerate(pairs if isinstance(pairs, list) else []):
-                members = group.props.items("loadBalancerInfo", "targetGroupPairInfo", pair_index, "targetGroups")
-                arns = {names.get(group.props.get("loadBalancerInfo", "targetGroupPairInfo", pair_index, "targetGroups", i, "name"))
-                        for i, _ in enumerate(members if isinstance(members, list) else [])} - {None}
+            service = (group.props.get("ecsService", "serviceName"), group.props.get("ecsService", "clusterName"))
+            if not all(isinstance(part, str) for part in service):
+                continue
+            pairs = group.props.items("loadBalancerInfo", "targetGroupPairInfo")  # one object in pulumi-aws 7, a list in the API
+            for pair in pairs if isinstance(pairs, list) else []:
+                members = group.props.at(pair, "targetGroups")
+                arns = {names.get(name) for name in _strings([group.props.at(member, "name") for member in (members if isinstance(members, list) else [])])} - {None}
                 for arn in arns:
-                    partners.setdefault(arn, set()).update(arns - {arn})
+                    partners.setdefault(arn, set()).update((other, *service) for other in arns - {arn})
         return partners
 
-    def service_reaches(self, target_group: str, via: str, partners: dict[str, set[str]]) -> list[Reach]:
+    def service_reaches(self, target_group: str, via: str, partners: dict) -> list[Reach]:
         reaches = []
-        for arn in {target_group, *partners.get(target_group, ())}:
+        candidates = [(target_group, None)] + [(other, service) for other, *service in partners.get(target_group, ())]
+        for arn, only in candidates:
             for service in self.index.of_types((ECS_SERVICE,)):
+                if only is not None and not _is_service(service, *only):
+                    continue
                 balancers = service.props.items("loadBalancers")
                 for i, _ in enumerate(balancers if isinstance(balancers, list) else []):
                     if service.props.get("loadBalancers", i, "targetGroupArn") == arn:
@@ -259,7 +271,7 @@ class _Fronts:
         """Load balancers an API Gateway reaches: REST VPC links' targets, HTTP API integrations' listeners."""
         arns = set()
         for link in self.index.of_types((REST_VPC_LINK,)):
-            arns |= set(_strings(link.props.items("targetArns")))
+            arns |= set(_strings([*link.props.items("targetArns"), link.props.get("targetArn")]))  # one string in pulumi-aws 7
         listeners = {listener.props.get("arn"): listener.props.get("loadBalancerArn") for listener in self.index.of_types(LISTENERS)
                      if isinstance(listener.props.get("arn"), str)}
         for integration in self.index.of_types((HTTP_INTEGRATION,)):
