@@ -17,14 +17,16 @@ from .ecs_tasks import (
     is_mesh_task,
     port_mappings,
     proxy_container_name,
+    served_mesh_resource,
     proxy_properties,
     user_ids,
 )
-from .reading import STRING_LIST, INTEGER_LIST, PolicySpec, Settings, Subject, as_int, is_true, is_unknown, resource_policy
+from .reading import STRING_LIST, INTEGER_LIST, PolicySpec, Settings, Subject, as_int, is_true, is_unknown, resource_policy, stack_policy
 from .security_group_rules import parse_network
 
 ECS_SERVICE = "aws:ecs/service:Service"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+VIRTUAL_NODE = "aws:appmesh/virtualNode:VirtualNode"
 # AWS publishes Envoy as v<four-part version>-prod, and a FIPS build as v<version>-prod-fips.
 _ENVOY_TAG = re.compile(r"^v(\d+\.\d+\.\d+\.\d+)-prod(?:-fips)?$")
 # Where AWS vends its Envoy image (aws-app-mesh-roadmap release notes): public ECR; account 840364872350
@@ -144,7 +146,7 @@ def _check_mesh_proxy(subject: Subject, settings: Settings) -> Iterable[str]:
     kind = subject.props.get("proxyConfiguration", "type")
     if not is_unknown(kind) and kind not in (None, "APPMESH"):
         yield subject.violation(f"proxyConfiguration type is {kind!r}, not APPMESH", fix)
-    names = {container.get("name") for container in envoys}
+    names = [container.get("name") for container in found if is_envoy(container, None)]  # Envoy by its own name, image or identity
     if isinstance(proxy, str) and proxy not in names:
         yield subject.violation(f"proxyConfiguration names container {proxy!r}, which is not the task's Envoy", fix)
     properties = proxy_properties(subject.props)
@@ -182,6 +184,34 @@ def _app_ports_problems(subject: Subject, raw: Any, others: list[dict], fix: str
                 f"({raw}) leaves out, so traffic to them skips Envoy",
                 "list every application port in AppPorts",
             )
+
+
+APP_PORTS_COVER_LISTENERS = PolicySpec(
+    "ecs-app-ports-cover-listeners",
+    "Stack twin of ecs-mesh-proxy-configured: a virtual node task's AppPorts include every listener port of the "
+    "virtual node its Envoy serves, so no caller reaches the application beside Envoy.",
+)
+
+
+def _check_app_ports_cover_listeners(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    listeners: dict[tuple, set[int]] = {}
+    for node in (resource for resource in resources if resource.type == VIRTUAL_NODE):
+        entries = node.props.items("spec", "listeners")
+        ports = [node.props.get("spec", "listeners", i, "portMapping", "port") for i, _ in enumerate(entries if isinstance(entries, list) else [])]
+        key = (node.props.get("meshName"), node.props.get("name"))
+        if all(isinstance(part, str) for part in key):
+            listeners[key] = {int(port) for port in ports if isinstance(port, (int, float))}
+    for task in (resource for resource in resources if resource.type == TASK_DEFINITION):
+        served = served_mesh_resource(task.props)
+        raw = proxy_properties(task.props).get("AppPorts")
+        if not served or served[1] != "virtualNode" or proxy_container_name(task.props) is None or is_unknown(raw):
+            continue
+        missing = sorted(listeners.get((served[0], served[2]), set()) - {as_int(port) for port in _split(raw)})
+        if missing:
+            yield task.urn, task.violation(
+                f"serves virtual node {served[2]}, whose listener port(s) {', '.join(map(str, missing))} AppPorts ({raw}) leaves out, "
+                "so callers reach the application on them without passing Envoy",
+                "list every listener port of the virtual node in AppPorts")
 
 
 CAPABILITIES = PolicySpec(
@@ -364,6 +394,7 @@ def policies() -> list:
         resource_policy(PROXY_UID, task, _check_proxy_uid),
         resource_policy(PROXY_EGRESS, task, _check_proxy_egress),
         resource_policy(MESH_PROXY, task, _check_mesh_proxy),
+        stack_policy(APP_PORTS_COVER_LISTENERS, _check_app_ports_cover_listeners),
         resource_policy(CAPABILITIES, task, _check_capabilities),
         resource_policy(ENVOY_IDENTITY, task, _check_envoy_identity),
         resource_policy(ENVOY_IMAGE, task, _check_envoy_image),

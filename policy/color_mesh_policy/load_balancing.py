@@ -70,6 +70,8 @@ def _gateway_listener_ports(index: StackIndex) -> dict[tuple, set[int]]:
     ports: dict[tuple, set[int]] = {}
     for gateway in index.of_types((VIRTUAL_GATEWAY,)):
         key = (gateway.props.get("meshName"), gateway.props.get("name"))
+        if not all(isinstance(part, str) for part in key):
+            continue
         listeners = gateway.props.items("spec", "listeners")
         for i, _ in enumerate(listeners if isinstance(listeners, list) else []):
             port = gateway.props.get("spec", "listeners", i, "portMapping", "port")
@@ -87,7 +89,7 @@ def _check_gateway_listener(resources: list[Subject], settings: Settings) -> Ite
             if not served or served[1] != "virtualGateway":
                 continue
             task = index.task_definition_of(reach.service)
-            envoys = {envoy.get("name") for envoy in envoy_containers(task.props)} if task else set()
+            envoys = [envoy.get("name") for envoy in envoy_containers(task.props)] if task else []
             ports = listener_ports.get((served[0], served[2]))
             where = f"{reach.via} reaches ECS service '{reach.service.name}' (virtual gateway {served[2]})"
             if reach.container is not None and reach.container not in envoys:
