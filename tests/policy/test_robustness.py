@@ -40,12 +40,32 @@ ODD_PROPERTIES = {
     "aws:ecs/taskDefinition:TaskDefinition": [
         {"containerDefinitions": 5}, {"containerDefinitions": "[1, 2]"}, {"containerDefinitions": UNKNOWN},
         {"containerDefinitions": '[{"name": "app", "user": null}]', "proxyConfiguration": {"properties": [{"name": "IgnoredUID"}]}},
+        {"containerDefinitions": '[{"Name": {"x": 1}, "Environment": [{"Name": "APPMESH_RESOURCE_ARN", "Value": {"a": 1}}], '
+                                 '"Secrets": "x", "LinuxParameters": {"Capabilities": {"Add": "NET_ADMIN"}}, "PortMappings": [{"ContainerPort": "x"}]}]',
+         "taskRoleArn": {"odd": 1}, "proxyConfiguration": {"containerName": ["x"], "properties": {"AppPorts": {"odd": 1}}}},
+        {"containerDefinitions": '[{"name": "envoy", "environment": [{"name": "ENVOY_ADMIN_ACCESS_PORT", "value": [1]}]}]'},
     ],
     "aws:iam/policy:Policy": [{"policy": "{not json"}, {"policy": {"Statement": {"Effect": "Allow", "Action": 7}}}, {"policy": UNKNOWN}],
-    "aws:iam/role:Role": [{"inlinePolicies": [{"policy": None}], "managedPolicyArns": "x"}],
+    "aws:iam/role:Role": [
+        {"inlinePolicies": [{"policy": None}], "managedPolicyArns": "x"},
+        {"assumeRolePolicy": '{"Statement": [{"Effect": "Allow", "Principal": {"Service": {"odd": 1}}, "Action": [null]}]}'},
+        {"assumeRolePolicy": UNKNOWN, "arn": ["x"], "name": {"odd": 1}},
+    ],
     "aws:lb/loadBalancer:LoadBalancer": [{"internal": "maybe", "securityGroups": [None]}],
     "aws:lb/listener:Listener": [{"port": "eighty", "defaultActions": [{"forward": {"targetGroups": "x"}}]}],
     "aws:cloudwatch/logGroup:LogGroup": [{"retentionInDays": UNKNOWN}],
+    "aws:codedeploy/deploymentGroup:DeploymentGroup": [
+        {"ecsService": {"serviceName": "s", "clusterName": "c"}, "loadBalancerInfo": {"targetGroupPairInfo": [{"targetGroups": [{"name": {"odd": 1}}]}]}},
+        {"ecsService": ["x"], "loadBalancerInfo": {"targetGroupPairInfo": "x"}},
+    ],
+    "aws:apigatewayv2/vpcLink:VpcLink": [{"id": {"odd": 1}, "securityGroupIds": [None, 3]}],
+    "aws:apigatewayv2/integration:Integration": [{"connectionId": {"odd": 1}, "integrationUri": ["x"], "connectionType": "VPC_LINK"}],
+    "aws:apigateway/vpcLink:VpcLink": [{"targetArn": {"odd": 1}, "targetArns": "x"}],
+    "aws:elb/loadBalancer:LoadBalancer": [{"name": ["x"], "listeners": [{"lbPort": "x"}], "instances": [{"odd": 1}]}],
+    "aws:ecs/taskSet:TaskSet": [{"taskDefinition": ["x"], "networkConfiguration": {"securityGroups": [{"odd": 1}]}}],
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": [{"role": {"odd": 1}, "policyArn": ["x"]}],
+    "aws:iam/policyAttachment:PolicyAttachment": [{"roles": [{"odd": 1}], "policyArn": 5}],
+    "aws:appmesh/virtualGateway:VirtualGateway": [{"meshName": ["m"], "name": "g", "spec": {"listeners": [{"portMapping": {"port": "x"}}]}}],
 }
 
 
