@@ -122,5 +122,5 @@ def policies() -> list:
         resource_policy(INTERNET_FACING_NLB, (*LOAD_BALANCERS, CLASSIC_ELB), _check_internet_facing_type),
         stack_policy(ONLY_GATEWAY, _check_only_gateway),
         stack_policy(GATEWAY_LISTENER, _check_gateway_listener),
-        resource_policy(DELETION_PROTECTION, (*LOAD_BALANCERS, CLASSIC_ELB), _check_deletion_protection),
+        resource_policy(DELETION_PROTECTION, LOAD_BALANCERS, _check_deletion_protection),  # classic ELBs have none
     ]

@@ -7,12 +7,13 @@ typed inputs would refuse to build them.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
 
 from mesh_components.offline.recording import RecordedResource, Recording
-from mesh_components.offline.runner import run_stack
+from mesh_components.offline.runner import load_program_entry, read_project_name, read_stack_config, run_program, run_stack
 
 from .verdicts import mandatory
 
@@ -97,3 +98,48 @@ def test_shipped_stacks_have_no_mandatory_violations(policy_pack, stack):
     recording = run_stack(stack, ROOT)
     assert len(recording.resources) > 50
     assert mandatory(policy_pack.analyze(recording)) == []
+
+
+@pytest.mark.skipif(PROGRAM_MISSING, reason="mesh_components.program (the lead's program) does not exist yet")
+def test_the_program_with_its_gateway_on_another_port_has_no_mandatory_violations(policy_pack, tmp_path):
+    """The public ports follow what the stack exposes (#16, class 13): a gateway on 8080 is not refused."""
+    topology = (ROOT / "config" / "topology.yaml").read_text()
+    assert "gateway:\n  name: gateway\n  protocol: http\n  port: 80\n" in topology
+    moved = tmp_path / "topology.yaml"
+    moved.write_text(topology.replace("gateway:\n  name: gateway\n  protocol: http\n  port: 80\n",
+                                      "gateway:\n  name: gateway\n  protocol: http\n  port: 8080\n"))
+    config = {**read_stack_config(ROOT, "dev", read_project_name(ROOT)), "color-mesh:topology": str(moved)}
+    recording = run_program(load_program_entry(), config=config)
+    listeners = [r for r in recording.resources if r.type == "aws:lb/listener:Listener"]
+    assert [r.outputs.get("port") for r in listeners] == [8080.0]
+    assert mandatory(policy_pack.analyze(recording)) == []
+
+
+def _readme_policy_rows() -> dict[str, list[str]]:
+    section = (ROOT / "README.md").read_text().split("## Policy pack", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {row.split("`")[1]: [cell.strip() for cell in row.strip().strip("|").split("|")] for row in rows}
+
+
+def test_the_readme_table_lists_every_policy_with_its_level_and_config_keys(policy_pack):
+    rows = _readme_policy_rows()
+    assert set(rows) == {policy.name for policy in policy_pack.info}
+    for policy in policy_pack.info:
+        _, _, _, level, config = rows[policy.name]
+        assert level.startswith(policy.enforcement_level), policy.name
+        assert {key for key in policy.config_schema} == set(re.findall(r"`(\w+)`", config)), policy.name
+
+
+@pytest.mark.parametrize(
+    "policy, key, default",
+    [
+        ("sg-public-ingress-listener-ports", "publicListenerPorts", []),
+        ("ecs-no-dangerous-capabilities", "forbiddenCapabilities", ["ALL", "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE"]),
+        ("ecs-envoy-image-pinned", "allowedEnvoyRepositories", []),
+        ("iam-mesh-task-roles", "reviewedManagedPolicies", []),
+        ("envoy-admin-port-closed", "envoyAdminPort", 9901),
+    ],
+)
+def test_new_parameters_are_in_the_config_schema_with_their_defaults(policy_pack, policy, key, default):
+    schema = {info.name: info.config_schema for info in policy_pack.info}[policy]
+    assert schema[key]["default"] == default
