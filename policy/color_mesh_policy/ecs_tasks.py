@@ -143,6 +143,12 @@ def served_mesh_resource(props: Props) -> Optional[Workload]:
     return resources.pop()
 
 
+def served_arns(props: Props) -> set[str]:
+    """The full ARNs (`arn:…`) the task's Envoy containers are given in APPMESH_RESOURCE_ARN."""
+    return {value.strip() for envoy in envoy_containers(props) for value in environment_values(envoy, RESOURCE_VARIABLE)
+            if isinstance(value, str) and value.strip().startswith("arn:")}
+
+
 def is_mesh_task(props: Props) -> bool:
     return proxy_container_name(props) is not None or bool(envoy_containers(props))
 

@@ -289,8 +289,8 @@ def _task_admin_problems(subject: Subject, default: int) -> Iterable[str]:
 
 ADMIN_PORT_CLOSED = PolicySpec(
     "envoy-admin-port-closed",
-    "Stack twin of sg-no-envoy-admin-port for admin ports moved with ENVOY_ADMIN_ACCESS_PORT: no ingress rule on a "
-    "workload's group and no load balancer reaches that workload's admin port.",
+    "Stack twin of sg-no-envoy-admin-port: no load balancer registers an ECS service on its Envoy's admin port, and no "
+    "ingress rule on the service's groups opens an admin port moved with ENVOY_ADMIN_ACCESS_PORT.",
     knobs={"envoyAdminPort": NO_ENVOY_ADMIN.knobs["envoyAdminPort"]},
 )
 
@@ -298,25 +298,24 @@ ADMIN_PORT_CLOSED = PolicySpec(
 def _check_admin_port_closed(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
     index = StackIndex(resources)
     default = settings["envoyAdminPort"]
+    ingress = [(subject, rule) for subject in index.of_types(RULE_TYPES) for rule in rules_of(subject)]
     for service in index.of_types((ECS_SERVICE,)):
         task = index.task_definition_of(service)
         ports = {admin_port(envoy, default) for envoy in envoy_containers(task.props)} if task else set()
-        moved = {port for port in ports if isinstance(port, int) and port != default}
-        if not moved:
-            continue
-        groups = set(index.service_groups(service))
-        for subject in index.of_types(RULE_TYPES):
-            for rule in rules_of(subject):
-                if not isinstance(rule.group_id, str) or rule.group_id not in groups or rule.direction != "ingress" or not rule.needs("protocol", "ports"):
-                    continue
-                for port in sorted(port for port in moved if rule.opens_tcp_port(port)):
-                    yield subject.urn, subject.violation(
-                        f"{rule.describe()} opens tcp {port}, the Envoy admin port of ECS service '{service.name}' "
-                        f"({ADMIN_PORT_VARIABLE})", "open only the service's listener port",
-                    )
-        for port in sorted(moved & set(index.service_load_balancer_ports(service))):
+        known = {port for port in ports if isinstance(port, int)}
+        moved = known - {default}  # rules on the default port are sg-no-envoy-admin-port's
+        groups = set(index.service_groups(service)) if moved else set()
+        for subject, rule in ingress:
+            if not isinstance(rule.group_id, str) or rule.group_id not in groups or rule.direction != "ingress" or not rule.needs("protocol", "ports"):
+                continue
+            for port in sorted(port for port in moved if rule.opens_tcp_port(port)):
+                yield subject.urn, subject.violation(
+                    f"{rule.describe()} opens tcp {port}, the Envoy admin port of ECS service '{service.name}' "
+                    f"({ADMIN_PORT_VARIABLE})", "open only the service's listener port",
+                )
+        for port in sorted(known & set(index.service_load_balancer_ports(service))):
             yield service.urn, service.violation(
-                f"registers its tasks with a load balancer on port {port}, its Envoy admin port ({ADMIN_PORT_VARIABLE})",
+                f"registers its tasks with a load balancer on port {port}, its Envoy admin port",
                 "register only the Envoy listener port",
             )
 

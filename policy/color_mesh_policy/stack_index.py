@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable, Optional
 
-from .ecs_tasks import TASK_DEFINITION, served_mesh_resource
+from .ecs_tasks import TASK_DEFINITION, containers, port_mappings, served_mesh_resource
 from .reading import Subject, is_true, is_unknown
 from .security_group_rules import DEFAULT_SECURITY_GROUP, SECURITY_GROUP
 
@@ -140,6 +140,15 @@ class StackIndex:
     def service_mesh_resource(self, service: Subject) -> Optional[tuple[str, str, str]]:
         task = self.task_definition_of(service)
         return served_mesh_resource(task.props) if task else None
+
+    def reach_ports(self, reach: "Reach") -> set[int]:
+        """The ports a front sends to: the registered container port, else (a Cloud Map integration names
+        none) every port the service's task maps."""
+        if reach.port is not None:
+            return {reach.port}
+        task = self.task_definition_of(reach.service) if reach.service else None
+        found = containers(task.props) if task else None
+        return {port for container in found for port in port_mappings(container)} if isinstance(found, list) else set()
 
     @cached_property
     def fronts(self) -> list["Front"]:

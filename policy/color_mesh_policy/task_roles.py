@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from .ecs_tasks import TASK_DEFINITION, Workload, is_mesh_task, mesh_resource, served_mesh_resource
+from .ecs_tasks import TASK_DEFINITION, Workload, is_mesh_task, mesh_resource, served_arns, served_mesh_resource
 from .iam import ATTACHMENTS, EXCLUSIVE_ATTACHMENTS, POLICY, ROLE, _as_list, _grants_stream, _statements, attached_policy_arns, trust_problems
 from .managed_policies import REVIEWED, aws_managed_name, reviewed_document
 from .reading import STRING_LIST, PolicySpec, Settings, Subject, is_unknown, parse_json, stack_policy
@@ -90,6 +90,7 @@ def _check_mesh_task_roles(resources: list[Subject], settings: Settings) -> Iter
 
 def _role_problems(index: StackIndex, task: Subject, role: Subject, served: Optional[Workload], reviewed: set[str]) -> Iterable[tuple[str, str]]:
     carried = _RoleDocuments(index, role)
+    exact = served_arns(task.props)  # a full ARN names the region and the mesh owner's account too
     raw_trust = role.props.get("assumeRolePolicy")
     if not is_unknown(raw_trust):
         _, problems = trust_problems(parse_json(raw_trust))
@@ -100,7 +101,8 @@ def _role_problems(index: StackIndex, task: Subject, role: Subject, served: Opti
                                            'trust only {"Service": "ecs-tasks.amazonaws.com"} with sts:AssumeRole')
     for where, document in carried.documents():
         for resource in _streamed(document):
-            if served is None or mesh_resource(resource) != served or not isinstance(resource, str) or "*" in resource:
+            if served is None or mesh_resource(resource) != served or not isinstance(resource, str) or "*" in resource \
+                    or exact and resource not in exact:
                 own = "/".join(served) if served else "no resource the pack can identify"
                 yield role.urn, role.violation(
                     f"{where} lets the task role of {task.label} stream {resource}, but that task's Envoy serves {own}, so the "

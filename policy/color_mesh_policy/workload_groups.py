@@ -96,7 +96,7 @@ def _foreign_ingress(index: StackIndex, owners: dict[str, set[Workload]], subjec
     for source in [group for group in rule.source_groups if isinstance(group, str)]:
         if source in owners:
             continue  # mesh to mesh: mesh-edges-declared
-        ports = {("tcp", reach.port) for front, reach in fronts if source in front.groups and reach.port}
+        ports = {("tcp", port) for front, reach in fronts if source in front.groups for port in index.reach_ports(reach)}
         if not ports:
             yield subject.urn, subject.violation(
                 f"{rule.describe()} admits group {source}, which is neither a mesh workload nor a load balancer or VPC link "
@@ -118,17 +118,17 @@ def _foreign_ingress(index: StackIndex, owners: dict[str, set[Workload]], subjec
 def _range_problem(index: StackIndex, workloads: set[Workload], fronts: list, rule: Rule) -> Optional[str]:
     if any(workload[1] != "virtualGateway" for workload in workloads):
         return "so every address in the range can call it, declared or not"
-    open_fronts = [(front, reach) for front, reach in fronts if not front.groups and reach.port]
+    open_fronts = [(front, port) for front, reach in fronts if not front.groups for port in index.reach_ports(reach)]
     if not open_fronts:
         return "which no load balancer without security groups forwards to"
     if rule.prefix_lists:
         return "through a prefix list, whose addresses the pack cannot judge"
     if not rule.needs("protocol", "ports"):
         return None
-    ports = {("tcp", reach.port) for _, reach in open_fronts}
+    ports = {("tcp", port) for _, port in open_fronts}
     if rule.single_port not in ports:
         return f"on something other than the port its load balancer forwards to ({', '.join(str(p) for _, p in sorted(ports))})"
-    public_ok = any(front.internet_facing for front, reach in open_fronts if ("tcp", reach.port) == rule.single_port)
+    public_ok = any(front.internet_facing for front, port in open_fronts if ("tcp", port) == rule.single_port)
     if not public_ok and any(is_public(network) for network in rule.networks()):
         return "from public addresses, though no internet-facing load balancer forwards to it"
     return None

@@ -204,6 +204,18 @@ def moved_admin_program(expose):
     return program
 
 
+def test_a_balancer_registering_the_default_admin_port_is_refused(judge):
+    def program():
+        group = aws.ec2.SecurityGroup("svc-sg", vpc_id="vpc-1")
+        definition = task("plain-admin", containers=[envoy(), APP])()
+        target = aws.lb.TargetGroup("tg", port=80, protocol="TCP", target_type="ip", vpc_id="vpc-1")  # the group's port looks harmless
+        aws.ecs.Service("svc", cluster=CLUSTER, task_definition=definition.arn,
+                        load_balancers=[{"target_group_arn": target.arn, "container_name": "envoy", "container_port": 9901}],
+                        network_configuration={"subnets": ["subnet-1"], "security_groups": [group.id]})
+
+    assert names_in(judge(program), "envoy-admin-port-closed") == {"svc"}
+
+
 @pytest.mark.parametrize("expose, culprit", [("rule", "in"), ("balancer", "svc")])
 def test_a_moved_admin_port_reached_through_the_stack_is_refused(judge, expose, culprit):
     assert names_in(judge(moved_admin_program(expose)), "envoy-admin-port-closed") == {culprit}

@@ -74,10 +74,17 @@ def _through_an_attached_policy():
     mesh_task("b", b)
 
 
+def _same_names_in_another_account():
+    b = role("b")
+    aws.iam.RolePolicy("b-envoy", role=b.name, policy=stream(arn_of("virtualNode", "b").replace(ACCOUNT, "210987654321")))
+    mesh_task("b", b)
+
+
 @pytest.mark.parametrize(
     "program, culprits",
     [
         pytest.param(_another_nodes_arn, {"b-role"}, id="another node's ARN"),
+        pytest.param(_same_names_in_another_account, {"b-role"}, id="the same names in another account's mesh"),
         pytest.param(_one_role_for_two_tasks, {"shared-role"}, id="one role for two tasks"),
         pytest.param(_through_an_attached_policy, {"b-role"}, id="a gateway's ARN through an attached policy"),
     ],

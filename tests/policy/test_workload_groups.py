@@ -268,6 +268,29 @@ def test_entry_points_reaching_only_the_gateway_pass(judge):
         assert not of_policy(verdicts, "lb-internet-facing-only-gateway")
 
 
+def test_an_http_api_vpc_link_may_reach_the_gateway_through_its_own_group(judge):
+    def program(port: int):
+        def run():
+            mesh = build_mesh()
+            declared_edges(mesh)
+            link_group = aws.ec2.SecurityGroup("link-sg", vpc_id=VPC)
+            registry = aws.servicediscovery.Service("registry", name="gw", dns_config={
+                "namespace_id": "ns-1", "dns_records": [{"ttl": 10, "type": "A"}]})
+            aws.ecs.Service("gw-linked", cluster=CLUSTER, task_definition="gw", service_registries={"registry_arn": registry.arn},
+                            network_configuration={"subnets": ["subnet-1"], "security_groups": [mesh.groups["gw"].id]})
+            api = aws.apigatewayv2.Api("api", protocol_type="HTTP")
+            link = aws.apigatewayv2.VpcLink("link", name="link", subnet_ids=["subnet-1"], security_group_ids=[link_group.id])
+            aws.apigatewayv2.Integration("to-gw", api_id=api.id, integration_type="HTTP_PROXY", integration_method="ANY",
+                                         connection_type="VPC_LINK", connection_id=link.id, integration_uri=registry.arn)
+            aws.vpc.SecurityGroupIngressRule("link-to-gw", security_group_id=mesh.groups["gw"].id, referenced_security_group_id=link_group.id,
+                                             ip_protocol="tcp", from_port=port, to_port=port)
+
+        return run
+
+    assert mandatory(judge(program(80))) == []  # the port the gateway's Envoy maps
+    assert names_in(judge(program(22)), EXCLUSIVE) == {"link-to-gw"}
+
+
 def test_an_internet_facing_classic_elb_is_refused_per_resource(judge):
     verdicts = judge(lambda: aws.elb.LoadBalancer("classic", subnets=["subnet-1"], listeners=[
         {"instance_port": 80, "instance_protocol": "tcp", "lb_port": 80, "lb_protocol": "tcp"}]))
