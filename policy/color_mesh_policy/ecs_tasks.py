@@ -143,6 +143,16 @@ def served_mesh_resource(props: Props) -> Optional[Workload]:
     return resources.pop()
 
 
+def identity_pending(props: Props) -> bool:
+    """True when the container definitions or an Envoy's identity value are unknown (preview); noted on `props`."""
+    if is_unknown(containers(props)):
+        return True
+    pending = any(identity.resource is None and identity.problem is None for identity in map(envoy_identity, envoy_containers(props)))
+    if pending:
+        props.note_unknown("containerDefinitions APPMESH_RESOURCE_ARN")
+    return pending
+
+
 def served_arns(props: Props) -> set[str]:
     """The full ARNs (`arn:…`) the task's Envoy containers are given in APPMESH_RESOURCE_ARN."""
     return {value.strip() for envoy in envoy_containers(props) for value in environment_values(envoy, RESOURCE_VARIABLE)
@@ -160,7 +170,7 @@ def admin_port(container: dict, default: int) -> Any:
         return None
     values = environment_values(container, ADMIN_PORT_VARIABLE)
     if not values:
-        return default
+        return None if has_environment_files(container) else default  # a file may set it (`environment` would win)
     if any(is_unknown(value) for value in values):
         return UNKNOWN
     ports = {as_int(value) for value in values}

@@ -50,6 +50,8 @@ def _check_only_gateway(resources: list[Subject], settings: Settings) -> Iterabl
                     "forward only to the virtual gateway's target group, registered by ECS; attach nothing else",
                 )
                 continue
+            if index.identity_unknown(reach.service):
+                continue  # judged once known
             served = index.service_mesh_resource(reach.service)
             if not served or served[1] != "virtualGateway":
                 what = f"virtual node {served[2]}" if served else "tasks without an identified App Mesh Envoy"

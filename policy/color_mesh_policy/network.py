@@ -271,7 +271,8 @@ def _task_admin_problems(subject: Subject, default: int) -> Iterable[str]:
             continue
         if admin is None:
             yield subject.violation(
-                f"Envoy container {envoy.get('name')!r} sets {ADMIN_PORT_VARIABLE} to something the pack cannot read as a port",
+                f"Envoy container {envoy.get('name')!r} may move its admin interface where the pack cannot see "
+                f"({ADMIN_PORT_VARIABLE} not a port, from a secret, or left to environment files)",
                 f"leave {ADMIN_PORT_VARIABLE} unset, or set it in `environment` to one port",
             )
             continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable, Optional
 
-from .ecs_tasks import TASK_DEFINITION, containers, port_mappings, served_mesh_resource
+from .ecs_tasks import TASK_DEFINITION, containers, identity_pending, port_mappings, served_mesh_resource
 from .reading import Subject, is_true, is_unknown
 from .security_group_rules import DEFAULT_SECURITY_GROUP, SECURITY_GROUP
 
@@ -140,6 +140,15 @@ class StackIndex:
     def service_mesh_resource(self, service: Subject) -> Optional[tuple[str, str, str]]:
         task = self.task_definition_of(service)
         return served_mesh_resource(task.props) if task else None
+
+    def identity_unknown(self, service: Subject) -> bool:
+        """True when what the service runs is not known yet (preview): its task definition reference, the
+        task's container definitions or an Envoy's identity value is unknown. Noted, never judged."""
+        reference = service.props.get("taskDefinition")
+        if is_unknown(reference):
+            return True
+        task = self.task_definition_of(service)
+        return task is not None and identity_pending(task.props)
 
     def reach_ports(self, reach: "Reach") -> set[int]:
         """The ports a front sends to: the registered container port, else (a Cloud Map integration names

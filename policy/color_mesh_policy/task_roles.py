@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from .ecs_tasks import TASK_DEFINITION, Workload, is_mesh_task, mesh_resource, served_arns, served_mesh_resource
+from .ecs_tasks import TASK_DEFINITION, Workload, identity_pending, is_mesh_task, mesh_resource, served_arns, served_mesh_resource
 from .iam import ATTACHMENTS, EXCLUSIVE_ATTACHMENTS, POLICY, ROLE, _as_list, _grants_stream, _statements, attached_policy_arns, trust_problems
 from .managed_policies import REVIEWED, aws_managed_name, reviewed_document
 from .reading import STRING_LIST, PolicySpec, Settings, Subject, is_unknown, parse_json, stack_policy
@@ -99,7 +99,7 @@ def _role_problems(index: StackIndex, task: Subject, role: Subject, served: Opti
         for problem in problems:
             yield role.urn, role.violation(f"is the task role of {task.label} but its trust policy {problem}",
                                            'trust only {"Service": "ecs-tasks.amazonaws.com"} with sts:AssumeRole')
-    for where, document in carried.documents():
+    for where, document in [] if identity_pending(task.props) else carried.documents():  # judged once the identity is known
         for resource in _streamed(document):
             if served is None or mesh_resource(resource) != served or not isinstance(resource, str) or "*" in resource \
                     or exact and resource not in exact:

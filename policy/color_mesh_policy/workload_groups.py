@@ -71,6 +71,8 @@ def _members(index: StackIndex, owners: dict[str, set[Workload]]) -> Iterable[tu
             continue
         for group in sorted(_named_groups(subject.props.data) & set(owners)):
             if subject.type in (ECS_SERVICE, TASK_SET):
+                if index.identity_unknown(subject):
+                    continue  # judged once known
                 runs = index.service_mesh_resource(subject)  # a task set names its task definition too
                 if runs in owners[group]:
                     continue

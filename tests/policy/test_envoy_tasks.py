@@ -182,6 +182,7 @@ MOVED = [{"name": "APPMESH_RESOURCE_ARN", "value": NODE_ARN}, {"name": "ENVOY_AD
         pytest.param([envoy(environment=MOVED), APP], {"AppPorts": "80,9902"}, id="in AppPorts"),
         pytest.param([envoy(environment=MOVED[:1] + [{"name": "ENVOY_ADMIN_ACCESS_PORT", "value": "admin"}]), APP], {}, id="unreadable"),
         pytest.param([envoy(secrets=[{"name": "ENVOY_ADMIN_ACCESS_PORT", "valueFrom": SECRET}]), APP], {}, id="from a secret"),
+        pytest.param([envoy(environmentFiles=[{"value": "arn:aws:s3:::bucket/envoy.env", "type": "s3"}]), APP], {}, id="left to a file"),
     ],
 )
 def test_a_moved_admin_port_exposed_by_the_task_is_refused(judge, containers, properties):

@@ -373,3 +373,39 @@ def test_a_codedeploy_blue_green_second_target_group_is_legitimate(judge):
 @pytest.mark.parametrize("served_by", [None, "a"], ids=["no deployment group", "pair named for another service"])
 def test_a_second_target_group_without_its_blue_green_pair_is_refused(judge, served_by):
     assert names_in(judge(blue_green(served_by)), "lb-internet-facing-only-gateway") == {"nlb"}
+
+
+# --- unknown values at preview: noted, never judged ----------------------------------------------
+
+
+def gateway_known_only_after_create():
+    """The gateway behind its NLB, with container definitions that stay unknown at preview."""
+
+    def program():
+        mesh = build_mesh(front="nlb")
+        declared_edges(mesh)
+        role = aws.iam.Role("late-role", assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+        aws.iam.RolePolicy("late-envoy", role=role.name, policy=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "appmesh:StreamAggregatedResources", "Resource": GATEWAY}]}))
+        definitions = role.tags_all.apply(lambda _: json.dumps([{  # the mocks return no tagsAll: unknown in preview
+            "name": "envoy", "image": ENVOY_IMAGE, "portMappings": [{"containerPort": 80}],
+            "environment": [{"name": "APPMESH_RESOURCE_ARN", "value": GATEWAY}]}]))
+        late = aws.ecs.TaskDefinition("late", family="late", network_mode="awsvpc", task_role_arn=role.arn, container_definitions=definitions)
+        aws.ecs.Service("late-svc", cluster=CLUSTER, task_definition=late.arn, load_balancers=[
+            {"target_group_arn": mesh.target_group.arn, "container_name": "envoy", "container_port": 80}],
+            network_configuration={"subnets": ["subnet-1"], "security_groups": [mesh.groups["gw"].id]})
+        aws.lb.LoadBalancer("public-alb", load_balancer_type="application", subnets=["subnet-1"])  # known and wrong
+
+    return program
+
+
+GATEWAY = "arn:aws:appmesh:us-east-1:123456789012:mesh/m/virtualGateway/gw"
+
+
+def test_what_is_unknown_at_preview_is_noted_and_what_is_known_still_blocks(judge):
+    verdicts = judge(gateway_known_only_after_create(), preview=True)
+    assert {v.policy_name for v in mandatory(verdicts)} == {"lb-internet-facing-is-network"}
+    notes = {v.policy_name for v in verdicts if "during preview" in v.message}
+    assert {"lb-internet-facing-only-gateway", "mesh-workload-groups-exclusive", "iam-mesh-task-roles"} <= notes
+    assert {v.policy_name for v in mandatory(judge(gateway_known_only_after_create()))} == {"lb-internet-facing-is-network"}
