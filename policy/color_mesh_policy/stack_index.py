@@ -36,7 +36,7 @@ def _forwarded_to(subject: Subject, actions_key: str) -> list[str]:
     return [arn for arn in arns if isinstance(arn, str)]
 
 
-def _strings(values: Any) -> list[str]:
+def strings_in(values: Any) -> list[str]:
     return [value for value in values if isinstance(value, str)] if isinstance(values, list) else []
 
 
@@ -51,17 +51,17 @@ class StackIndex:
     # --- security groups ---------------------------------------------------------------------
 
     def group_ids(self) -> set[str]:
-        ids = _strings([group.props.get("id") for group in self.of_types((SECURITY_GROUP, DEFAULT_SECURITY_GROUP))])
+        ids = strings_in([group.props.get("id") for group in self.of_types((SECURITY_GROUP, DEFAULT_SECURITY_GROUP))])
         return set(ids) | self.default_group_ids()
 
     def default_group_ids(self) -> set[str]:
         ids = [vpc.props.get("defaultSecurityGroupId") for vpc in self.of_types((VPC,))]
         ids += [group.props.get("id") for group in self.of_types((DEFAULT_SECURITY_GROUP,))]
-        return set(_strings(ids))
+        return set(strings_in(ids))
 
     def service_groups(self, service: Subject) -> list[str]:
         groups = service.props.items("networkConfiguration", "securityGroups")
-        return [] if is_unknown(groups) else _strings(groups)
+        return [] if is_unknown(groups) else strings_in(groups)
 
     # --- load balancers ----------------------------------------------------------------------
 
@@ -235,7 +235,7 @@ class _Fronts:
             pairs = group.props.items("loadBalancerInfo", "targetGroupPairInfo")  # one object in pulumi-aws 7, a list in the API
             for pair in pairs if isinstance(pairs, list) else []:
                 members = group.props.at(pair, "targetGroups")
-                arns = {names.get(name) for name in _strings([group.props.at(member, "name") for member in (members if isinstance(members, list) else [])])} - {None}
+                arns = {names.get(name) for name in strings_in([group.props.at(member, "name") for member in (members if isinstance(members, list) else [])])} - {None}
                 for arn in arns:
                     partners.setdefault(arn, set()).update((other, *service) for other in arns - {arn})
         return partners
@@ -279,8 +279,8 @@ class _Fronts:
             for listener in self.index.listeners_of(balancer):
                 reaches += self.listener_reaches(listener, partners)
                 ports |= _listener_ports(listener)
-            internet = self.index.is_internet_facing(balancer) or balancer.props.get("arn") in _strings(list(linked))
-            fronts.append(Front(balancer, _strings(balancer.props.items("securityGroups")), internet, reaches, ports))
+            internet = self.index.is_internet_facing(balancer) or balancer.props.get("arn") in strings_in(list(linked))
+            fronts.append(Front(balancer, strings_in(balancer.props.items("securityGroups")), internet, reaches, ports))
         fronts += [self._classic(balancer) for balancer in self.index.of_types((CLASSIC_ELB,))]
         fronts += [self._vpc_link(link, partners) for link in self.index.of_types((HTTP_VPC_LINK,))]
         return fronts
@@ -289,7 +289,7 @@ class _Fronts:
         """Load balancers an API Gateway reaches: REST VPC links' targets, HTTP API integrations' listeners."""
         arns = set()
         for link in self.index.of_types((REST_VPC_LINK,)):
-            arns |= set(_strings([*link.props.items("targetArns"), link.props.get("targetArn")]))  # one string in pulumi-aws 7
+            arns |= set(strings_in([*link.props.items("targetArns"), link.props.get("targetArn")]))  # one string in pulumi-aws 7
         listeners = {listener.props.get("arn"): listener.props.get("loadBalancerArn") for listener in self.index.of_types(LISTENERS)
                      if isinstance(listener.props.get("arn"), str)}
         for integration in self.index.of_types((HTTP_INTEGRATION,)):
@@ -307,7 +307,7 @@ class _Fronts:
             for i, _ in enumerate(entries if isinstance(entries, list) else []):
                 if isinstance(name, str) and service.props.get("loadBalancers", i, "elbName") == name:
                     reaches.append(self._reach(service, i, f"classic load balancer {name}"))
-        instances = _strings(balancer.props.items("instances"))
+        instances = strings_in(balancer.props.items("instances"))
         instances += [a.props.get("instance") for a in self.index.of_types((CLASSIC_ELB_ATTACHMENT,)) if a.props.get("elb") == name]
         reaches += [Reach(None, None, None, f"registered instance {instance}") for instance in instances]
         ports = set()
@@ -316,7 +316,7 @@ class _Fronts:
             port = balancer.props.get("listeners", i, "lbPort")
             if isinstance(port, (int, float)):
                 ports.add(("tcp", int(port)))
-        return Front(balancer, _strings(balancer.props.items("securityGroups")), self.index.is_internet_facing(balancer), reaches, ports)
+        return Front(balancer, strings_in(balancer.props.items("securityGroups")), self.index.is_internet_facing(balancer), reaches, ports)
 
     def _vpc_link(self, link: Subject, partners: dict[str, set[str]]) -> Front:
         link_id = link.props.get("id")
@@ -330,10 +330,10 @@ class _Fronts:
                 reaches += self.listener_reaches(listeners[uri], partners)
                 continue
             registered = [service for service in self.index.of_types((ECS_SERVICE,))
-                          if uri in _strings([service.props.get("serviceRegistries", "registryArn")])]
+                          if uri in strings_in([service.props.get("serviceRegistries", "registryArn")])]
             for service in registered:
                 port = service.props.get("serviceRegistries", "port")
                 reaches.append(Reach(service, int(port) if isinstance(port, (int, float)) else None, None, f"integration '{integration.name}' → {uri}"))
             if not registered:
                 reaches.append(Reach(None, None, None, f"integration '{integration.name}' → {uri}, which the pack cannot tie to an ECS service"))
-        return Front(link, _strings(link.props.items("securityGroupIds")), True, reaches, set())
+        return Front(link, strings_in(link.props.items("securityGroupIds")), True, reaches, set())

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from .ecs_tasks import TASK_DEFINITION, Workload, identity_pending, is_mesh_task, mesh_resource, served_arns, served_mesh_resource
-from .iam import ATTACHMENTS, EXCLUSIVE_ATTACHMENTS, POLICY, ROLE, _as_list, _grants_stream, _statements, attached_policy_arns, trust_problems
+from .iam import EXCLUSIVE_ATTACHMENTS, POLICY, ROLE, as_list, grants_stream, statements_of, attached_policy_arns, trust_problems
 from .managed_policies import REVIEWED, aws_managed_name, reviewed_document
 from .reading import STRING_LIST, PolicySpec, Settings, Subject, is_unknown, parse_json, stack_policy
-from .stack_index import StackIndex, _strings
+from .stack_index import StackIndex, strings_in
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
@@ -58,14 +58,14 @@ class _RoleDocuments:
         for subject in self.index.of_types((ROLE_POLICY_ATTACHMENT, EXCLUSIVE_ATTACHMENTS, POLICY_ATTACHMENT)):
             roles = {ROLE_POLICY_ATTACHMENT: [subject.props.get("role")], EXCLUSIVE_ATTACHMENTS: [subject.props.get("roleName")],
                      POLICY_ATTACHMENT: subject.props.items("roles")}[subject.type]
-            if set(_strings(roles if isinstance(roles, list) else [])) & self.names:
+            if set(strings_in(roles if isinstance(roles, list) else [])) & self.names:
                 arns += [arn for _, arn in attached_policy_arns(subject)] if subject.type != POLICY_ATTACHMENT else [subject.props.get("policyArn")]
         return [arn for arn in arns if isinstance(arn, str)]
 
 
 def _streamed(document: Any) -> list[Any]:
-    return [resource for statement in _statements(document) if str(statement.get("Effect", "")).lower() == "allow"
-            and _grants_stream(statement) for resource in _as_list(statement.get("Resource"))]
+    return [resource for statement in statements_of(document) if str(statement.get("Effect", "")).lower() == "allow"
+            and grants_stream(statement) for resource in as_list(statement.get("Resource"))]
 
 
 def _role_of(index: StackIndex, task: Subject) -> Optional[Subject]:
@@ -94,7 +94,7 @@ def _role_problems(index: StackIndex, task: Subject, role: Subject, served: Opti
     raw_trust = role.props.get("assumeRolePolicy")
     if not is_unknown(raw_trust):
         _, problems = trust_problems(parse_json(raw_trust))
-        if not _statements(parse_json(raw_trust)):
+        if not statements_of(parse_json(raw_trust)):
             problems = ["names no statement"]
         for problem in problems:
             yield role.urn, role.violation(f"is the task role of {task.label} but its trust policy {problem}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from .mesh_edges import Workload, workload_groups
-from .reading import PolicySpec, Settings, Subject, go_fold, is_unknown, stack_policy
+from .reading import PolicySpec, Settings, Subject, go_fold, stack_policy
 from .security_group_rules import DEFAULT_SECURITY_GROUP, RULE_TYPES, SECURITY_GROUP, Rule, is_public, rules_of
 from .stack_index import ECS_SERVICE, TASK_SET, StackIndex
 
