@@ -143,3 +143,14 @@ def test_the_readme_table_lists_every_policy_with_its_level_and_config_keys(poli
 def test_new_parameters_are_in_the_config_schema_with_their_defaults(policy_pack, policy, key, default):
     schema = {info.name: info.config_schema for info in policy_pack.info}[policy]
     assert schema[key]["default"] == default
+
+
+PROGRAM_FIXTURES = sorted((ROOT / "tests" / "traffic" / "fixtures").glob("*.yaml"))
+
+
+@pytest.mark.skipif(PROGRAM_MISSING, reason="mesh_components.program (the lead's program) does not exist yet")
+@pytest.mark.parametrize("fixture", PROGRAM_FIXTURES, ids=[path.stem for path in PROGRAM_FIXTURES])
+def test_the_programs_other_shapes_have_no_mandatory_violations(policy_pack, fixture):
+    """Gateway listeners, HTTP features, observability sidecars with a moved admin port, TLS, every protocol."""
+    recording = run_program(load_program_entry(), stack="traffic-test", config={"color-mesh:topology": str(fixture), "aws:region": "us-east-1"})
+    assert mandatory(policy_pack.analyze(recording)) == []
