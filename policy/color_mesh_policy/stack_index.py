@@ -175,6 +175,7 @@ REST_VPC_LINK = "aws:apigateway/vpcLink:VpcLink"
 HTTP_VPC_LINK = "aws:apigatewayv2/vpcLink:VpcLink"
 HTTP_INTEGRATION = "aws:apigatewayv2/integration:Integration"
 DEPLOYMENT_GROUP = "aws:codedeploy/deploymentGroup:DeploymentGroup"
+ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService"
 TASK_SET = "aws:ecs/taskSet:TaskSet"
 
 
@@ -286,8 +287,11 @@ class _Fronts:
         return fronts
 
     def _vpc_linked_balancers(self) -> set[str]:
-        """Load balancers an API Gateway reaches: REST VPC links' targets, HTTP API integrations' listeners."""
+        """Load balancers reachable from outside the VPC however internal their scheme: REST VPC links' targets,
+        HTTP API integrations' listeners, and PrivateLink endpoint services' load balancers (other accounts' VPCs)."""
         arns = set()
+        for service in self.index.of_types((ENDPOINT_SERVICE,)):
+            arns |= set(strings_in([*service.props.items("networkLoadBalancerArns"), *service.props.items("gatewayLoadBalancerArns")]))
         for link in self.index.of_types((REST_VPC_LINK,)):
             arns |= set(strings_in([*link.props.items("targetArns"), link.props.get("targetArn")]))  # one string in pulumi-aws 7
         listeners = {listener.props.get("arn"): listener.props.get("loadBalancerArn") for listener in self.index.of_types(LISTENERS)

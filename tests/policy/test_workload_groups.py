@@ -227,7 +227,7 @@ def _classic_elb(mesh, target: str):
                     network_configuration={"subnets": ["subnet-1"], "security_groups": [mesh.groups[target].id]})
 
 
-def _rest_vpc_link(mesh, target: str):
+def _internal_nlb_in_front_of(mesh, target: str) -> aws.lb.LoadBalancer:
     tg = aws.lb.TargetGroup("linked-tg", port=80, protocol="TCP", target_type="ip", vpc_id=VPC)
     aws.ecs.Service("linked-target", cluster=CLUSTER, task_definition=target, load_balancers=[
         {"target_group_arn": tg.arn, "container_name": "envoy", "container_port": 80}],
@@ -235,7 +235,16 @@ def _rest_vpc_link(mesh, target: str):
     nlb = aws.lb.LoadBalancer("linked-nlb", load_balancer_type="network", internal=True, subnets=["subnet-1"])
     aws.lb.Listener("linked-listener", load_balancer_arn=nlb.arn, port=80, protocol="TCP",
                     default_actions=[{"type": "forward", "target_group_arn": tg.arn}])
-    aws.apigateway.VpcLink("rest-link", name="rest-link", target_arn=nlb.arn)
+    return nlb
+
+
+def _rest_vpc_link(mesh, target: str):
+    aws.apigateway.VpcLink("rest-link", name="rest-link", target_arn=_internal_nlb_in_front_of(mesh, target).arn)
+
+
+def _endpoint_service(mesh, target: str):
+    nlb = _internal_nlb_in_front_of(mesh, target)
+    aws.ec2.VpcEndpointService("privatelink", acceptance_required=False, network_load_balancer_arns=[nlb.arn])
 
 
 def _http_vpc_link(mesh, target: str):
@@ -253,6 +262,7 @@ ENTRY_POINTS = [
     pytest.param(_classic_elb, "classic", id="internet-facing classic ELB"),
     pytest.param(_rest_vpc_link, "linked-nlb", id="REST API VPC link to an internal NLB"),
     pytest.param(_http_vpc_link, "http-link", id="HTTP API VPC link to Cloud Map"),
+    pytest.param(_endpoint_service, "linked-nlb", id="PrivateLink endpoint service on an internal NLB"),
 ]
 
 
