@@ -2,9 +2,12 @@
 
 Each entry keeps only the statements that matter, as a policy document, so the same checks that
 judge the stack's own documents judge it (iam-no-wildcard-allow, iam-envoy-stream-scoped). AWS
-changes its managed policies; an entry is a review of what the policy granted when it was added,
-written from the AWS managed policy reference. Unreviewed AWS-managed policies are refused on
-mesh task roles (iam-mesh-task-roles), since the pack cannot see what they grant.
+changes its managed policies; an entry is a review of what the policy granted when it was added.
+AWSAppMeshEnvoyAccess and AWSAppMeshReadOnly were checked against the AWS Managed Policy reference;
+the other entries keep only the broad grant each is known for (`*`, `NotAction`, `service:*`) or the
+named actions a harmless one lists, and deserve the same check when the table is next reviewed.
+Unreviewed AWS-managed policies are refused on mesh task roles (iam-mesh-task-roles), since the
+pack cannot see what they grant.
 """
 
 from __future__ import annotations
