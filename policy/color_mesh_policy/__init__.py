@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ecs, iam, load_balancing, mesh, mesh_edges, network, tls
+from . import ecs, iam, load_balancing, mesh, mesh_edges, network, task_roles, tls, workload_groups
 
 PACK_NAME = "color-mesh"
 
@@ -11,9 +11,11 @@ def all_policies() -> list:
     return [
         *mesh.policies(),
         *mesh_edges.policies(),
+        *workload_groups.policies(),
         *network.policies(),
         *ecs.policies(),
         *iam.policies(),
+        *task_roles.policies(),
         *load_balancing.policies(),
         *tls.policies(),
     ]

@@ -142,16 +142,10 @@ def _check_mesh_edges(resources: list[Subject], settings: Settings) -> Iterable[
                 continue
             target = rule.group_id
             sources = [group for group in [*rule.source_groups, *([target] if rule.self_reference else [])] if isinstance(group, str)]
+            if isinstance(target, str) and target not in owners:
+                yield from _relayed(index, declared, owners, subject, rule, sources)
             if not isinstance(target, str) or target not in owners:
                 continue
-            nodes = sorted(workload for workload in owners[target] if workload[1] == "virtualNode")
-            ranges = [str(cidr) for cidr in [*rule.cidrs, *rule.prefix_lists] if isinstance(cidr, str)]
-            if nodes and ranges:
-                yield subject.urn, subject.violation(
-                    f"{rule.describe()} admits {', '.join(ranges)} into the group of {', '.join(map(_name, nodes))}, "
-                    "so every task in that range can call it, declared or not",
-                    "admit mesh callers by their security group, one rule per declared edge",
-                )
             for source in sources:
                 for caller in sorted(owners.get(source, ())):
                     for callee in sorted(owners[target]):
@@ -162,6 +156,35 @@ def _check_mesh_edges(resources: list[Subject], settings: Settings) -> Iterable[
                                 "allow only the edges the mesh declares: a backend of the caller served by the callee, "
                                 "on the callee's listener port; or declare the backend",
                             )
+
+
+def _relayed(index: StackIndex, declared: DeclaredMesh, owners, subject: Subject, rule, sources: list[str]) -> Iterable[tuple[str, str]]:
+    """Ingress into a load balancer's (or VPC link's) group, judged as ingress into the workloads behind it."""
+    for front in index.fronts:
+        if rule.group_id not in front.groups:
+            continue
+        behind = [(reach, index.service_mesh_resource(reach.service)) for reach in front.reaches if reach.service]
+        nodes = [(reach, served) for reach, served in behind if served and served[1] == "virtualNode"]
+        if not nodes:
+            continue
+        names = ", ".join(sorted({_name(served) for _, served in nodes}))
+        ranges = [str(value) for value in [*rule.cidrs, *rule.prefix_lists] if isinstance(value, str)]
+        strangers = [source for source in sources if source not in owners]
+        if ranges or strangers:
+            yield subject.urn, subject.violation(
+                f"{rule.describe()} admits {', '.join(ranges + strangers)} into load balancer '{front.subject.name}', which "
+                f"relays to {names}, so callers the mesh never declared reach it",
+                "admit only the declared callers' security groups into a load balancer in front of a virtual node")
+        for source in sources:
+            for caller in sorted(owners.get(source, ())):
+                for reach, callee in nodes:
+                    ports = declared.allowed(caller).get(callee)
+                    if not ports or reach.port not in ports:
+                        yield subject.urn, subject.violation(
+                            f"{rule.describe()} lets {_name(caller)} (group {source}) reach {_name(callee)} through load balancer "
+                            f"'{front.subject.name}', but {_name(caller)} declares no backend that {_name(callee)} serves on "
+                            f"port {reach.port}",
+                            "declare the backend, or do not admit the caller into the load balancer's group")
 
 
 def _undeclared(rule, caller: Workload, callee: Workload, declared: DeclaredMesh) -> str:

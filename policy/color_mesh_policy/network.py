@@ -16,6 +16,7 @@ from .security_group_rules import (
     rules_of,
     within_any,
 )
+from .ecs_tasks import ADMIN_PORT_VARIABLE, TASK_DEFINITION, admin_port, containers, envoy_containers, port_mappings, proxy_properties
 from .stack_index import StackIndex
 
 ECS_SERVICE = "aws:ecs/service:Service"
@@ -79,11 +80,12 @@ def _invalid_sources(rule: Rule) -> list[str]:
 
 PUBLIC_INGRESS_LISTENER_PORTS = PolicySpec(
     "sg-public-ingress-listener-ports",
-    "Ingress from public address space (IPv4 or IPv6, any spelling) only on a load-balancer listener port "
-    "(per-resource twin of sg-no-public-ingress).",
+    "Ingress from public address space (IPv4 or IPv6, any spelling) only as one tcp/udp port: one of "
+    "`publicListenerPorts` when set, else any single port, which sg-no-public-ingress then holds to what the stack's "
+    "internet-facing entry points expose (per-resource twin of sg-no-public-ingress).",
     knobs={
         "allowedPublicCidrs": ALLOWED_PUBLIC_CIDRS[1],
-        "publicListenerPorts": (INTEGER_LIST, [80, 443]),
+        "publicListenerPorts": (INTEGER_LIST, []),
     },
 )
 
@@ -100,11 +102,11 @@ def _check_public_ingress_ports(subject: Subject, settings: Settings) -> Iterabl
         if public and not rule.needs("protocol", "ports"):
             continue
         single_port = rule.single_port
-        single_listener_port = single_port is not None and single_port[1] in listener_ports
+        single_listener_port = single_port is not None and (not listener_ports or single_port[1] in listener_ports)
         if public and not single_listener_port:
+            allowed = f"one of the listener ports {sorted(listener_ports)}" if listener_ports else "a single tcp/udp port"
             yield subject.violation(
-                f"{rule.describe()} admits public address space {', '.join(public)} on something other than one listener port "
-                f"{sorted(listener_ports)}",
+                f"{rule.describe()} admits public address space {', '.join(public)} on something other than {allowed}",
                 "admit the internet only on the internet-facing load balancer's security group and listener port, "
                 "or add the range to allowedPublicCidrs",
             )
@@ -231,7 +233,8 @@ def _check_egress_all(subject: Subject, settings: Settings) -> Iterable[str]:
 
 NO_ENVOY_ADMIN = PolicySpec(
     "sg-no-envoy-admin-port",
-    "Nothing opens the Envoy admin port (default 9901) to the network: no ingress rule, listener or target group.",
+    "Nothing opens the Envoy admin port (default 9901, or the task's ENVOY_ADMIN_ACCESS_PORT) to the network: no ingress "
+    "rule, listener or target group on the default port, no port mapping or AppPorts entry on a task's admin port.",
     knobs={"envoyAdminPort": ({"type": "integer", "minimum": 1, "maximum": 65535}, 9901)},
 )
 
@@ -241,6 +244,9 @@ LB_TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:Targe
 
 def _check_envoy_admin(subject: Subject, settings: Settings) -> Iterable[str]:
     admin = settings["envoyAdminPort"]
+    if subject.type == TASK_DEFINITION:
+        yield from _task_admin_problems(subject, admin)
+        return
     if subject.type in LB_LISTENERS + LB_TARGET_GROUPS:
         if as_int(subject.props.get("port")) == admin:
             yield subject.violation(f"forwards port {admin}, the Envoy admin port", "expose only the Envoy listener port")
@@ -253,9 +259,72 @@ def _check_envoy_admin(subject: Subject, settings: Settings) -> Iterable[str]:
             )
 
 
+def _task_admin_problems(subject: Subject, default: int) -> Iterable[str]:
+    found = containers(subject.props)
+    if not isinstance(found, list):
+        return
+    app_ports = {as_int(port) for port in str(proxy_properties(subject.props).get("AppPorts") or "").split(",")}
+    for envoy in envoy_containers(subject.props):
+        admin = admin_port(envoy, default)
+        if is_unknown(admin):
+            subject.props.note_unknown("containerDefinitions ENVOY_ADMIN_ACCESS_PORT")
+            continue
+        if admin is None:
+            yield subject.violation(
+                f"Envoy container {envoy.get('name')!r} may move its admin interface where the pack cannot see "
+                f"({ADMIN_PORT_VARIABLE} not a port, from a secret, or left to environment files)",
+                f"leave {ADMIN_PORT_VARIABLE} unset, or set it in `environment` to one port",
+            )
+            continue
+        mapped = [container.get("name") for container in found if admin in port_mappings(container)]
+        for name in mapped:
+            yield subject.violation(
+                f"container {name!r} maps port {admin}, the Envoy admin port of container {envoy.get('name')!r}",
+                "map only the listener ports; the admin interface stays inside the task",
+            )
+        if admin in app_ports:
+            yield subject.violation(
+                f"proxyConfiguration AppPorts includes {admin}, the Envoy admin port", "list only the application's listener ports"
+            )
+
+
+ADMIN_PORT_CLOSED = PolicySpec(
+    "envoy-admin-port-closed",
+    "Stack twin of sg-no-envoy-admin-port: no load balancer registers an ECS service on its Envoy's admin port, and no "
+    "ingress rule on the service's groups opens an admin port moved with ENVOY_ADMIN_ACCESS_PORT.",
+    knobs={"envoyAdminPort": NO_ENVOY_ADMIN.knobs["envoyAdminPort"]},
+)
+
+
+def _check_admin_port_closed(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    default = settings["envoyAdminPort"]
+    ingress = [(subject, rule) for subject in index.of_types(RULE_TYPES) for rule in rules_of(subject)]
+    for service in index.of_types((ECS_SERVICE,)):
+        task = index.task_definition_of(service)
+        ports = {admin_port(envoy, default) for envoy in envoy_containers(task.props)} if task else set()
+        known = {port for port in ports if isinstance(port, int)}
+        moved = known - {default}  # rules on the default port are sg-no-envoy-admin-port's
+        groups = set(index.service_groups(service)) if moved else set()
+        for subject, rule in ingress:
+            if not isinstance(rule.group_id, str) or rule.group_id not in groups or rule.direction != "ingress" or not rule.needs("protocol", "ports"):
+                continue
+            for port in sorted(port for port in moved if rule.opens_tcp_port(port)):
+                yield subject.urn, subject.violation(
+                    f"{rule.describe()} opens tcp {port}, the Envoy admin port of ECS service '{service.name}' "
+                    f"({ADMIN_PORT_VARIABLE})", "open only the service's listener port",
+                )
+        for port in sorted(known & set(index.service_load_balancer_ports(service))):
+            yield service.urn, service.violation(
+                f"registers its tasks with a load balancer on port {port}, its Envoy admin port",
+                "register only the Envoy listener port",
+            )
+
+
 REFERENCES_RESOLVABLE = PolicySpec(
     "sg-rule-peers-resolvable",
-    "Rules name peers the pack can judge: no prefix lists (unless allowed) and no cross-account group references.",
+    "Rules name peers the pack can judge: no prefix lists in ingress (unless allowed) and no cross-account group "
+    "references. Egress to a prefix list is judged as egress to anywhere, which it cannot exceed.",
     knobs={"allowedPrefixListIds": (STRING_LIST, [])},
 )
 
@@ -264,7 +333,8 @@ def _check_references(subject: Subject, settings: Settings) -> Iterable[str]:
     allowed = set(settings["allowedPrefixListIds"])
     for rule in rules_of(subject):
         rule.needs("peers")
-        for prefix_list in rule.prefix_lists:
+        egress = rule.needs("direction") and rule.direction == "egress"  # no wider than the same rule to 0.0.0.0/0
+        for prefix_list in [] if egress else rule.prefix_lists:
             if not is_unknown(prefix_list) and prefix_list not in allowed:
                 yield subject.violation(
                     f"{rule.describe()} uses prefix list {prefix_list}, whose addresses cannot be checked here",
@@ -333,7 +403,8 @@ def policies() -> list:
         resource_policy(NO_DEFAULT_SECURITY_GROUP, (DEFAULT_SECURITY_GROUP, ECS_SERVICE), _check_default_group),
         stack_policy(NO_DEFAULT_GROUP_RULES, _check_default_group_rules),
         resource_policy(NO_EGRESS_ALL_TO_WORLD, rule_types, _check_egress_all),
-        resource_policy(NO_ENVOY_ADMIN, rule_types + LB_LISTENERS + LB_TARGET_GROUPS, _check_envoy_admin),
+        resource_policy(NO_ENVOY_ADMIN, rule_types + LB_LISTENERS + LB_TARGET_GROUPS + (TASK_DEFINITION,), _check_envoy_admin),
+        stack_policy(ADMIN_PORT_CLOSED, _check_admin_port_closed),
         resource_policy(REFERENCES_RESOLVABLE, rule_types, _check_references),
         stack_policy(REFERENCES_IN_STACK, _check_references_in_stack),
         resource_policy(NO_ENI_ATTACHMENT, (ENI_ATTACHMENT, NETWORK_INTERFACE), _check_eni),

@@ -129,6 +129,42 @@ def parse_json(value: Any) -> Any:
     return value
 
 
+# Go's encoding/json (which the provider decodes container definitions with) matches object keys to
+# field names case-insensitively, with Unicode simple folding: the long s and the Kelvin sign fold
+# to ASCII letters. Later keys win over earlier ones that fold the same.
+_GO_FOLDS = str.maketrans({"\u017f": "s", "\u212a": "k"})
+
+
+def go_fold(key: str) -> str:
+    return key.translate(_GO_FOLDS).lower()
+
+
+def _folded_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    folded: dict[str, Any] = {}
+    for key, value in pairs:
+        folded[go_fold(key)] = value
+    return folded
+
+
+def parse_json_folded(value: Any) -> Any:
+    """JSON read the way the provider reads container definitions: every object key folded to
+    lower case as Go matches it to a field, the last of several spellings winning."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value, object_pairs_hook=_folded_object)
+        except ValueError:
+            return MISSING
+    return _fold_structure(value)
+
+
+def _fold_structure(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _folded_object([(str(key), _fold_structure(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return [_fold_structure(item) for item in value]
+    return value
+
+
 def short_type(type_token: str) -> str:
     return type_token.rsplit(":", 1)[-1]
 

@@ -20,7 +20,9 @@ MANDATORY = {
     "sg-public-ingress-listener-ports", "sg-no-self-all-traffic", "sg-no-default-security-group",
     "sg-no-default-security-group-rules", "sg-no-egress-all-to-world", "sg-no-envoy-admin-port", "sg-rule-peers-resolvable",
     "sg-rule-peers-in-stack", "sg-no-network-interface-attachment", "iam-no-wildcard-allow", "iam-envoy-stream-scoped",
-    "iam-no-envoy-managed-policy", "ecs-no-public-ip", "ecs-awsvpc-network-mode", "ecs-no-privileged-containers",
+    "iam-managed-policies-judged", "iam-task-role-trust", "iam-mesh-task-roles", "ecs-mesh-proxy-configured", "ecs-app-ports-cover-listeners",
+    "ecs-no-dangerous-capabilities", "ecs-envoy-identity-visible", "envoy-admin-port-closed", "mesh-workload-groups-exclusive",
+    "lb-reaches-gateway-envoy-listener", "ecs-no-public-ip", "ecs-awsvpc-network-mode", "ecs-no-privileged-containers",
     "ecs-proxy-uid-reserved", "ecs-proxy-egress-ignored", "ecs-envoy-image-pinned", "lb-internet-facing-is-network",
     "lb-internet-facing-only-gateway", "mesh-tls-required",  # the last is inert until configured with required: true
 }
@@ -39,7 +41,8 @@ def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(po
     assert schemas["sg-no-public-ingress"]["allowedPublicCidrs"]["default"] == []
     assert {p.name for p in policy_pack_process.info if p.kind == "stack"} == {
         "mesh-edges-declared", "sg-no-public-ingress", "sg-no-default-security-group-rules", "sg-rule-peers-in-stack",
-        "lb-internet-facing-only-gateway",
+        "lb-internet-facing-only-gateway", "envoy-admin-port-closed", "mesh-workload-groups-exclusive",
+        "lb-reaches-gateway-envoy-listener", "iam-mesh-task-roles", "ecs-app-ports-cover-listeners",
     }
 
 

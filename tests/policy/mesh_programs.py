@@ -3,6 +3,8 @@
 Nodes `a`, `b`, `c` and gateway `gw` in mesh `m`; `a` calls service `b.local` (node b) and
 `router.local` (a router sending everything to c); the gateway routes to `b.local`. Each workload
 runs as an ECS service with its own security group and an Envoy container naming its resource.
+`build_mesh(front=...)` also puts an internet-facing NLB in front of the gateway, with its own
+security group ("nlb") or without any ("nlb-without-groups", clients' addresses reach the gateway).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/mesh"
 ENVOY_IMAGE = "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod"
 
 
-def envoy_task(name: str, resource_arn, *, proxied: bool = True) -> aws.ecs.TaskDefinition:
+def envoy_task(name: str, resource_arn, *, proxied: bool = True, port: int = 80) -> aws.ecs.TaskDefinition:
     def definitions(arn: str) -> str:
         envoy = {"name": "envoy", "image": ENVOY_IMAGE, "essential": True,
                  "environment": [{"name": "APPMESH_RESOURCE_ARN", "value": arn}]}
+        if not proxied:
+            envoy["portMappings"] = [{"containerPort": port, "protocol": "tcp"}]
         if proxied:
             envoy["user"] = "1337"
             return json.dumps([envoy, {"name": "app", "image": "forsakenidol/colorapp", "essential": True}])
@@ -37,17 +41,20 @@ def envoy_task(name: str, resource_arn, *, proxied: bool = True) -> aws.ecs.Task
     )
 
 
-def workload(name: str, resource_arn, *, proxied: bool = True) -> aws.ec2.SecurityGroup:
+def workload(name: str, resource_arn, *, proxied: bool = True, port: int = 80, load_balancers=None) -> aws.ec2.SecurityGroup:
     group = aws.ec2.SecurityGroup(f"{name}-sg", vpc_id="vpc-0123456789abcdef0")
-    task = envoy_task(name, resource_arn, proxied=proxied)
-    aws.ecs.Service(f"{name}-svc", cluster=CLUSTER, task_definition=task.arn, desired_count=1, launch_type="FARGATE",
-                    network_configuration={"subnets": ["subnet-1"], "security_groups": [group.id]})
+    task = envoy_task(name, resource_arn, proxied=proxied, port=port)
+    aws.ecs.Service(f"{name}-svc", name=name, cluster=CLUSTER, task_definition=task.arn, desired_count=1, launch_type="FARGATE",
+                    network_configuration={"subnets": ["subnet-1"], "security_groups": [group.id]}, load_balancers=load_balancers)
     return group
 
 
 @dataclass
 class Mesh:
     groups: dict[str, aws.ec2.SecurityGroup] = field(default_factory=dict)
+    target_group: aws.lb.TargetGroup | None = None
+    balancer: aws.lb.LoadBalancer | None = None
+    listener: aws.lb.Listener | None = None
 
     def ingress(self, name: str, source: str, target: str, port: int = 80, protocol: str = "tcp") -> None:
         aws.vpc.SecurityGroupIngressRule(
@@ -63,7 +70,7 @@ def node(name: str, mesh, backends: tuple[str, ...] = ()) -> aws.appmesh.Virtual
     return aws.appmesh.VirtualNode(name, name=name, mesh_name=mesh.name, spec=spec)
 
 
-def build_mesh() -> Mesh:
+def build_mesh(*, front: str | None = None, gateway_port: int = 80) -> Mesh:
     mesh = aws.appmesh.Mesh("m", name="m", spec={"egress_filter": {"type": "DROP_ALL"}})
     nodes = {"a": node("a", mesh, ("b.local", "router.local")), "b": node("b", mesh), "c": node("c", mesh)}
     aws.appmesh.VirtualService("b-service", name="b.local", mesh_name=mesh.name,
@@ -75,9 +82,33 @@ def build_mesh() -> Mesh:
     aws.appmesh.VirtualService("router-service", name="router.local", mesh_name=mesh.name,
                                spec={"provider": {"virtual_router": {"virtual_router_name": router.name}}})
     gateway = aws.appmesh.VirtualGateway("gw", name="gw", mesh_name=mesh.name,
-                                         spec={"listeners": [{"port_mapping": {"port": 80, "protocol": "http"}}]})
+                                         spec={"listeners": [{"port_mapping": {"port": gateway_port, "protocol": "http"}}]})
     aws.appmesh.GatewayRoute("gw-to-b", name="gw-to-b", mesh_name=mesh.name, virtual_gateway_name=gateway.name, spec={
         "http_route": {"match": {"prefix": "/"}, "action": {"target": {"virtual_service": {"virtual_service_name": "b.local"}}}}})
     built = Mesh({name: workload(name, each.arn) for name, each in nodes.items()})
-    built.groups["gw"] = workload("gw", gateway.arn, proxied=False)
+    if front is None:
+        built.groups["gw"] = workload("gw", gateway.arn, proxied=False, port=gateway_port)
+        return built
+    built.target_group = aws.lb.TargetGroup("gw-tg", port=gateway_port, protocol="TCP", target_type="ip", vpc_id="vpc-0123456789abcdef0")
+    registration = [{"target_group_arn": built.target_group.arn, "container_name": "envoy", "container_port": gateway_port}]
+    built.groups["gw"] = workload("gw", gateway.arn, proxied=False, port=gateway_port, load_balancers=registration)
+    world = {"ip_protocol": "tcp", "from_port": gateway_port, "to_port": gateway_port, "cidr_ipv4": "0.0.0.0/0"}
+    if front == "nlb":
+        built.groups["nlb"] = aws.ec2.SecurityGroup("nlb-sg", vpc_id="vpc-0123456789abcdef0")
+        aws.vpc.SecurityGroupIngressRule("world-to-nlb", security_group_id=built.groups["nlb"].id, **world)
+        built.ingress("nlb-to-gw", "nlb", "gw", gateway_port)
+        groups = [built.groups["nlb"].id]
+    else:
+        aws.vpc.SecurityGroupIngressRule("world-to-gw", security_group_id=built.groups["gw"].id, **world)
+        groups = []
+    built.balancer = aws.lb.LoadBalancer("nlb", load_balancer_type="network", subnets=["subnet-1", "subnet-2"], security_groups=groups)
+    built.listener = aws.lb.Listener("nlb-listener", load_balancer_arn=built.balancer.arn, port=gateway_port, protocol="TCP",
+                                     default_actions=[{"type": "forward", "target_group_arn": built.target_group.arn}])
     return built
+
+
+def declared_edges(mesh: Mesh) -> None:
+    """The rules the mesh declares: a→b, a→c (through the router), gw→b, all on port 80."""
+    mesh.ingress("a-to-b", "a", "b")
+    mesh.ingress("a-to-c", "a", "c")
+    mesh.ingress("gw-to-b", "gw", "b")

@@ -139,14 +139,3 @@ def test_an_advisory_policy_can_be_made_mandatory(judge):
     verdicts = judge(lambda: aws.appmesh.VirtualNode("bare", mesh_name="m", spec={"listeners": [LISTENER]}),
                      {"mesh-access-logs": "mandatory"})
     assert of_policy(verdicts, "mesh-access-logs", level="mandatory")
-
-
-def test_address_ranges_into_a_node_group_are_refused_but_the_gateway_may_take_them(judge):
-    def program():
-        mesh = build_mesh()
-        aws.vpc.SecurityGroupIngressRule("vpc-wide", security_group_id=mesh.groups["b"].id, cidr_ipv4="10.0.0.0/16",
-                                         ip_protocol="tcp", from_port=80, to_port=80)
-        aws.vpc.SecurityGroupIngressRule("nlb-subnets", security_group_id=mesh.groups["gw"].id, cidr_ipv4="10.0.0.0/24",
-                                         ip_protocol="tcp", from_port=80, to_port=80)
-
-    assert names_in(judge(program), "mesh-edges-declared") == {"vpc-wide"}

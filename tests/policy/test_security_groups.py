@@ -127,7 +127,21 @@ PUBLIC_SOURCES = [
 def test_ingress_from_public_address_space_is_refused(judge, program):
     verdicts = judge(program)
     assert of_policy(verdicts, "sg-no-public-ingress", level="mandatory")
-    assert of_policy(verdicts, "sg-public-ingress-listener-ports", level="mandatory")
+    # The twin holds public ingress to one port; which ports are listener ports it learns from its config.
+    config = {"sg-public-ingress-listener-ports": {"publicListenerPorts": [80, 443]}}
+    assert of_policy(judge(program, config), "sg-public-ingress-listener-ports", level="mandatory")
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        pytest.param(vpc_ingress(ip_protocol="tcp", from_port=80, to_port=81, cidr_ipv4="0.0.0.0/0"), id="two ports"),
+        pytest.param(legacy_rule(protocol="-1", from_port=0, to_port=0, ipv6_cidr_blocks=["::/0"]), id="all protocols"),
+        pytest.param(inline_ingress(protocol="tcp", from_port=0, to_port=0, cidr_blocks=["0.0.0.0/1"]), id="0-0 inline"),
+    ],
+)
+def test_public_ingress_on_more_than_one_port_is_refused_per_resource_by_default(judge, program):
+    assert of_policy(judge(program), "sg-public-ingress-listener-ports", level="mandatory")
 
 
 @pytest.mark.parametrize("cidr", ["10.0.0.0/8", "172.16.5.0/24", "192.168.1.1/32", "100.64.0.0/10"])
@@ -338,3 +352,33 @@ def test_an_unknown_rule_list_is_noted_not_passed_silently(judge):
     notes = [v for v in judge(program, preview=True) if v.urn.endswith("::late") and "during preview" in v.message]
     assert {v.policy_name for v in notes} >= {"sg-no-all-protocols", "sg-port-range-limit", "sg-no-envoy-admin-port"}
     assert {v.enforcement_level for v in notes} == {"advisory"}
+
+
+# --- egress to a prefix list is no wider than egress to anywhere --------------------------------
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        pytest.param(vpc_egress(ip_protocol="tcp", from_port=443, to_port=443, prefix_list_id="pl-63a5400a"), id="vpc rule"),
+        pytest.param(legacy_rule("egress", protocol="tcp", from_port=443, to_port=443, prefix_list_ids=["pl-02cd2c6b"]), id="rule resource"),
+        pytest.param(lambda: group(egress=[{"protocol": "tcp", "from_port": 443, "to_port": 443, "prefix_list_ids": ["pl-1"]}]), id="inline"),
+    ],
+)
+def test_egress_on_443_to_a_prefix_list_passes(judge, program):
+    assert mandatory(judge(program)) == []
+
+
+@pytest.mark.parametrize(
+    "program, policy",
+    [
+        pytest.param(vpc_egress(ip_protocol="-1", prefix_list_id="pl-63a5400a"), "sg-no-egress-all-to-world", id="all traffic"),
+        pytest.param(legacy_rule("egress", protocol="tcp", from_port=0, to_port=65535, prefix_list_ids=["pl-1"]),
+                     "sg-no-egress-all-to-world", id="every port"),
+        pytest.param(vpc_egress(ip_protocol="tcp", from_port=400, to_port=500, prefix_list_id="pl-1"), "sg-port-range-limit", id="a range"),
+        pytest.param(vpc_ingress(ip_protocol="tcp", from_port=443, to_port=443, prefix_list_id="pl-1"), "sg-rule-peers-resolvable",
+                     id="ingress from a prefix list"),
+    ],
+)
+def test_prefix_lists_still_get_no_wider_rules_than_the_world_would(judge, program, policy):
+    assert of_policy(judge(program), policy, level="mandatory")

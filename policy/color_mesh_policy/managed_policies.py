@@ -1,0 +1,62 @@
+"""AWS-managed IAM policies the pack has reviewed, by what they grant that our policies judge.
+
+Each entry keeps only the statements that matter, as a policy document, so the same checks that
+judge the stack's own documents judge it (iam-no-wildcard-allow, iam-envoy-stream-scoped). AWS
+changes its managed policies; an entry is a review of what the policy granted when it was added.
+AWSAppMeshEnvoyAccess and AWSAppMeshReadOnly were checked against the AWS Managed Policy reference;
+the other entries keep only the broad grant each is known for (`*`, `NotAction`, `service:*`) or the
+named actions a harmless one lists, and deserve the same check when the table is next reviewed.
+Unreviewed AWS-managed policies are refused on mesh task roles (iam-mesh-task-roles), since the
+pack cannot see what they grant.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+
+def _allow(actions: list[str], resource: Any = "*", **extra: Any) -> dict:
+    return {"Effect": "Allow", "Action": actions, "Resource": resource, **extra}
+
+
+# Policy name (the ARN's last path segment) -> the statements that matter.
+REVIEWED: dict[str, list[dict]] = {
+    # Forbidden by what they grant:
+    "AdministratorAccess": [_allow(["*"])],
+    "PowerUserAccess": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}],
+    "AWSAppMeshFullAccess": [_allow(["appmesh:*"])],
+    "AWSAppMeshEnvoyAccess": [_allow(["appmesh:StreamAggregatedResources"])],
+    "AWSAppMeshPreviewEnvoyAccess": [_allow(["appmesh-preview:StreamAggregatedResources"])],
+    "IAMFullAccess": [_allow(["iam:*"])],
+    "AmazonECS_FullAccess": [_allow(["ecs:*"])],
+    "AWSCloudMapFullAccess": [_allow(["servicediscovery:*"])],
+    # Fine: named actions only, nothing our policies forbid.
+    "AWSAppMeshReadOnly": [_allow(["appmesh:Describe*", "appmesh:List*"])],
+    "AmazonECSTaskExecutionRolePolicy": [_allow(["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                                                 "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
+                                                 "logs:CreateLogStream", "logs:PutLogEvents"])],
+    "AWSXRayDaemonWriteAccess": [_allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+                                         "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"])],
+    "CloudWatchAgentServerPolicy": [_allow(["cloudwatch:PutMetricData", "ec2:DescribeVolumes", "ec2:DescribeTags",
+                                            "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups",
+                                            "logs:CreateLogStream", "logs:CreateLogGroup"]),
+                                    _allow(["ssm:GetParameter"], "arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*")],
+}
+
+
+def aws_managed_name(arn: Any) -> Optional[str]:
+    """`AdministratorAccess` from `arn:aws:iam::aws:policy/AdministratorAccess` (any partition, any path); None
+    for a customer-managed policy or anything else."""
+    if not isinstance(arn, str):
+        return None
+    head, _, path = arn.partition(":policy/")
+    parts = head.split(":")
+    if len(parts) != 5 or parts[0] != "arn" or parts[2] != "iam" or parts[4] != "aws" or not path:
+        return None
+    return path.rsplit("/", 1)[-1]
+
+
+def reviewed_document(arn: Any) -> Optional[dict]:
+    name = aws_managed_name(arn)
+    statements = REVIEWED.get(name) if name else None
+    return {"Version": "2012-10-17", "Statement": statements} if statements is not None else None
