@@ -46,7 +46,12 @@ class OfflineMocks(pulumi.runtime.Mocks):
         seed = getattr(self.registering, "urn", None) or f"{self.project}/{self.stack}/{args.typ}/{args.name}"
         identity = Identity(self.region, seed)
         if self.preview:  # a resource about to be created: its inputs and auto-name are known, nothing else
-            return "", {**args.inputs, **provider_defaults(args.typ, args.name, args.inputs, identity)}
+            known = {**args.inputs, **provider_defaults(args.typ, args.name, args.inputs, identity)}
+            # What AWS assigns on creation is unknown to the program; the engine still shows those
+            # properties (as unknowns) to a policy pack, which the recorder adds from this list.
+            _, created = resource_state(args.typ, args.name, args.inputs, identity)
+            self.registering.computed = sorted(set(created) - set(known))
+            return "", known
         return resource_state(args.typ, args.name, args.inputs, identity)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:

@@ -9,6 +9,7 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi import get_project, get_stack
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.rpc import UNKNOWN
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -82,11 +83,13 @@ class RecordingMonitor(MockMonitor):
             registering.urn = aliases[0] if aliases else self.make_urn(request.parent, request.type, request.name)
         try:
             response = super().RegisterResource(request)
+            computed = getattr(registering, "computed", ()) if registering is not None else ()
         finally:
             if registering is not None:
-                registering.urn = None
+                registering.urn, registering.computed = None, ()
         inputs = _wire(request.object)
         outputs = _wire(response.object) if request.custom else inputs
+        outputs.update({key: UNKNOWN for key in computed if key not in outputs})
         property_dependencies = {
             key: tuple(value.urns) for key, value in sorted(request.propertyDependencies.items())
         }
