@@ -9,6 +9,8 @@ import pulumi_aws as aws
 
 from ..stack_settings import StackSettings
 from ..topology import naming
+from ..topology.container_checks import configured_images
+from ..topology.images import ecr_repositories
 from ..topology.graph import MeshGraph, Workload
 from .app_mesh import AppMesh
 from .component import MeshComponent
@@ -38,9 +40,9 @@ class ColorMesh(MeshComponent):
         self.security_groups = SecurityGroups(f"{name}-security-groups", graph, self.network.vpc_id,
                                               settings.public_cidrs, opts=self.child())
         self.ecs = EcsCluster(f"{name}-ecs", graph.topology.mesh.name, stack, settings.container_insights,
-                              settings.log_retention_days, opts=self.child())
-        self.logging = pulumi.Output.all(self.ecs.log_group.name, aws.get_region_output().region).apply(
-            lambda values: TaskLogging(*values))
+                              settings.log_retention_days, ecr_repositories(self._images()), opts=self.child())
+        region = aws.get_region_output(opts=self.invoke_output()).region
+        self.logging = pulumi.Output.all(self.ecs.log_group.name, region).apply(lambda values: TaskLogging(*values))
         mesh = graph.topology.mesh
         self.envoy_setup = EnvoySetup(settings.envoy_image, mesh.observability, metrics_namespace=mesh.name)
         self.colors = {color: self._color_workload(name, color) for color in graph.topology.colors}
@@ -48,6 +50,10 @@ class ColorMesh(MeshComponent):
         self.gateway = self._gateway_workload(name) if graph.gateway else None
         self.gateway_url = self.load_balancer.url if self.load_balancer else None
         self.register_outputs({"gatewayUrl": self.gateway_url, "meshArn": self.app_mesh.mesh.arn})
+
+    def _images(self) -> list[str]:
+        """Every image a task of this mesh runs: the colors', the enabled sidecars' and Envoy's."""
+        return [image for _, image in configured_images(self.graph.topology)] + [self.settings.envoy_image]
 
     def _color_workload(self, name: str, color_name: str) -> EcsWorkload:
         color = self.graph.topology.colors[color_name]

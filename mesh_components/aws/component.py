@@ -18,6 +18,16 @@ class MeshComponent(pulumi.ComponentResource):
     def child(self, **options) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, **options)
 
+    def invoke(self) -> pulumi.InvokeOptions:
+        """Options for a data-source call inside this component: it uses the provider the component was given
+        (the SDK resolves it through `parent`), so a mesh built with an explicit provider looks up its own
+        region, account and partition, not the default provider's."""
+        return pulumi.InvokeOptions(parent=self)
+
+    def invoke_output(self) -> pulumi.InvokeOutputOptions:
+        """`invoke`, for the `*_output` forms of data-source calls."""
+        return pulumi.InvokeOutputOptions(parent=self)
+
     def named_child(self, **options) -> pulumi.ResourceOptions:
         """For children with fixed physical names: a replacement must delete first or the name clashes."""
         return pulumi.ResourceOptions(parent=self, delete_before_replace=True, **options)

@@ -36,6 +36,7 @@ class Recording:
     stack_outputs: dict[str, Any]
     unknown_calls: list[str] = field(default_factory=list)
     logged_errors: list[str] = field(default_factory=list)
+    invokes: list = field(default_factory=list)  # RecordedInvoke, in call order
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [resource for resource in self.resources if resource.type == type_token]

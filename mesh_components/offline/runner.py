@@ -103,7 +103,7 @@ def _run_isolated(program, stack: str, project: str, config: dict[str, str], pre
     resources = monitor.recorded()
     stack_resource = next((r for r in resources if r.type == STACK_TYPE), None)
     stack_outputs = _plain(monitor.registered_outputs.get(stack_resource.urn, {})) if stack_resource else {}
-    return Recording(resources, stack_outputs, list(mocks.unknown_calls), list(logger.errors))
+    return Recording(resources, stack_outputs, list(mocks.unknown_calls), list(logger.errors), list(mocks.invokes))
 
 
 # A run makes hundreds of thousands of long-lived objects (resources, Outputs, futures). At CPython's
