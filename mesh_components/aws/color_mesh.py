@@ -13,7 +13,7 @@ from ..topology.container_checks import configured_images
 from ..topology.images import ecr_repositories
 from ..topology.graph import MeshGraph, Workload
 from .app_mesh import AppMesh
-from .component import MeshComponent
+from .component import MeshComponent, renamed_from
 from .ecs_cluster import EcsCluster
 from .ecs_service import EcsWorkload, LoadBalancerTarget, WorkloadSpec
 from .envoy import ENVOY_CONTAINER
@@ -74,17 +74,15 @@ class ColorMesh(MeshComponent):
         return LoadBalancer(
             f"{name}-load-balancer",
             load_balancer_name=naming.load_balancer_name(self.graph.topology.mesh.name, self.stack),
-            target_group_names=self._target_group_names(),
+            ports=[listener.port for listener in self.graph.topology.gateway.all_listeners],
+            target_group_name=self._target_group_name,
             vpc_id=self.network.vpc_id, subnet_ids=self.network.public_subnet_ids,
             security_group_id=self.security_groups.load_balancer.id,
             deletion_protection=self.settings.deletion_protection, opts=self.child())
 
-    def _target_group_names(self) -> dict[int, str]:
-        """Gateway port -> target group name; the first port's is the name a single-port gateway always had."""
-        mesh, gateway = self.graph.topology.mesh.name, self.graph.topology.gateway
-        ports = [listener.port for listener in gateway.all_listeners]
-        return {port: naming.target_group_name(mesh, self.stack, gateway.name if index == 0 else f"{gateway.name}-{port}")
-                for index, port in enumerate(ports)}
+    def _target_group_name(self, port: int, **replaced_by: str) -> str:
+        return naming.target_group_name(self.graph.topology.mesh.name, self.stack, self.graph.topology.gateway.name,
+                                        port, **replaced_by)
 
     def _gateway_workload(self, name: str) -> EcsWorkload:
         gateway = self.graph.topology.gateway
@@ -101,16 +99,28 @@ class ColorMesh(MeshComponent):
             load_balancers=tuple(LoadBalancerTarget(group.arn, ENVOY_CONTAINER, port)
                                  for port, group in self.load_balancer.target_groups.items()),
             wait_for=tuple(self.load_balancer.listeners.values()))
-        return self._workload(f"{name}-{gateway.name}-gateway", spec)
+        return self._workload(self._gateway_workload_name(name), spec, old_name=self._gateway_workload_alias(name))
+
+    def _gateway_workload_name(self, name: str) -> str:
+        """Colors' workloads are `<name>-<color>`, without KEY_SEPARATOR; the gateway's holds it, so no color
+        name can make the same name (a color `edge-gateway` and a gateway `edge` once did)."""
+        return naming.keyed_name(name, "gateway", self.graph.topology.gateway.name)
+
+    def _gateway_workload_alias(self, name: str) -> str | None:
+        workloads = [(f"{name}-{color}", f"{name}-{color}") for color in self.graph.topology.colors]
+        gateway = self._gateway_workload_name(name)
+        workloads.append((gateway, f"{name}-{self.graph.topology.gateway.name}-gateway"))
+        return naming.legacy_aliases(workloads).get(gateway)
 
     def _task_role_statements(self, certificate_arns: list[str], authority_arns: list[str]) -> pulumi.Output:
         observability = self.graph.topology.mesh.observability
         return self.ecs.log_group.arn.apply(lambda log_group_arn: [
             *tls_statements(certificate_arns, authority_arns), *sidecar_statements(observability, log_group_arn)])
 
-    def _workload(self, name: str, spec: WorkloadSpec) -> EcsWorkload:
+    def _workload(self, name: str, spec: WorkloadSpec, old_name: str | None = None) -> EcsWorkload:
         return EcsWorkload(name, spec, self.ecs.cluster.arn, self.ecs.execution_role.arn,
-                           self.network.private_subnet_ids, opts=self.child())
+                           self.network.private_subnet_ids, opts=self.child(**renamed_from(old_name)))
 
     def _physical_name(self, derive, workload: str) -> str:
         return derive(self.graph.topology.mesh.name, self.stack, workload)
+

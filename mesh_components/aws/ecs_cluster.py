@@ -22,10 +22,10 @@ class EcsCluster(MeshComponent):
         self.cluster = aws.ecs.Cluster(
             f"{name}-cluster", name=naming.cluster_name(mesh_name, stack),
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value=container_insights)],
-            opts=self.named_child())
+            opts=self.child())
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs", name=naming.log_group_name(mesh_name, stack), retention_in_days=log_retention_days,
-            opts=self.named_child())
+            opts=self.child())
         self.execution_role = ExecutionRole(f"{name}-execution", naming.execution_role_name(mesh_name, stack),
                                             self.log_group.arn, image_repositories, opts=self.child())
         self.register_outputs({"clusterArn": self.cluster.arn, "logGroup": self.log_group.name})

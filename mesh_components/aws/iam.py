@@ -81,7 +81,7 @@ class ExecutionRole(MeshComponent):
         super().__init__(name, opts)
         partition = aws.get_partition_output(opts=self.invoke_output()).partition
         self.role = aws.iam.Role(f"{name}-role", name=role_name, assume_role_policy=ECS_TASKS_TRUST,
-                                 opts=self.named_child())
+                                 opts=self.child())
         aws.iam.RolePolicy(f"{name}-policy", role=self.role.id,
                            policy=pulumi.Output.all(log_group_arn, partition).apply(
                                lambda args: execution_policy(args[0], repositories, args[1])),
@@ -100,7 +100,7 @@ class TaskRole(MeshComponent):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
         self.role = aws.iam.Role(f"{name}-role", name=role_name, assume_role_policy=ECS_TASKS_TRUST,
-                                 opts=self.named_child())
+                                 opts=self.child())
         aws.iam.RolePolicy(f"{name}-envoy", role=self.role.id,
                            policy=pulumi.Output.all(mesh_resource_arn, extra_statements).apply(
                                lambda args: envoy_policy(args[0], list(args[1]))),

@@ -28,6 +28,9 @@ class RecordedResource:
     outputs: dict[str, Any]  # state after create: what AnalyzeStack receives
     id: str = ""
     delete_before_replace: bool = False
+    # (type, name) the resource was known by before, as its alias specs say (the current type or name filled in
+    # where a spec leaves it out; the parent is the current one), or ("urn", <urn>) for an alias given as a URN.
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -48,23 +51,46 @@ class Recording:
         return matches[0]
 
 
+def _alias(alias, request) -> tuple[str, str]:
+    if not alias.HasField("spec"):
+        return ("urn", alias.urn)
+    return (alias.spec.type or request.type, alias.spec.name or request.name)
+
+
 def _wire(struct) -> dict[str, Any]:
     return json_format.MessageToDict(struct) if struct is not None else {}
 
 
+class DuplicateUrnError(Exception):
+    """Two resources of one program got the same URN; the real engine refuses the deployment for it."""
+
+    def __init__(self, urns: list[str]) -> None:
+        super().__init__("; ".join(f"Duplicate resource URN '{urn}'; try giving it a unique name" for urn in urns))
+
+
 class RecordingMonitor(MockMonitor):
-    """A MockMonitor that also keeps every registration and every RegisterResourceOutputs call."""
+    """A MockMonitor that also keeps every registration and every RegisterResourceOutputs call, and refuses a
+    second resource with a URN already registered, as the engine does."""
 
     def __init__(self, mocks) -> None:
         super().__init__(mocks)
         self._lock = threading.Lock()
         self._registrations: dict[str, RecordedResource] = {}
+        self._claimed: set[str] = set()  # URNs being registered or registered
+        self.duplicate_urns: list[str] = []
         self.registered_outputs: dict[str, dict[str, Any]] = {}
 
     def RegisterResource(self, request):
+        urn = self.make_urn(request.parent, request.type, request.name)
+        with self._lock:
+            if urn in self._claimed:
+                # Raised by the runner once the run is over: raising here would leave every output of the
+                # resource an unretrieved failed future.
+                self.duplicate_urns.append(urn)
+            self._claimed.add(urn)
         registering = getattr(self.mocks, "registering", None)
         if registering is not None:
-            registering.urn = self.make_urn(request.parent, request.type, request.name)
+            registering.urn = urn
         try:
             response = super().RegisterResource(request)
         finally:
@@ -94,6 +120,7 @@ class RecordingMonitor(MockMonitor):
             outputs=outputs,
             id=response.id,
             delete_before_replace=bool(request.deleteBeforeReplace),
+            aliases=tuple(_alias(alias, request) for alias in request.aliases),
         )
         with self._lock:
             self._registrations[response.urn] = record
