@@ -100,3 +100,50 @@ def test_stacks_deployed_before_the_names_changed_keep_every_urn(before, run):
     assert {urn: answering.get(urn, []) for urn in old_urns if len(answering.get(urn, [])) != 1} == {}
     # No alias may point at a URN that another resource holds today.
     assert all(len(urns) == 1 for urns in answering.values())
+
+
+LONGEST = "m" * 255
+LABEL = "c" * 62 + "x"  # 63 characters, the longest DNS label
+
+LIMITS = {  # (type, property) -> AWS's limit on the string we derive for it
+    ("aws:ec2/securityGroup:SecurityGroup", "description"): 255,
+    ("aws:servicediscovery/instance:Instance", "instanceId"): 64,
+    ("aws:lb/loadBalancer:LoadBalancer", "name"): 32,
+    ("aws:lb/targetGroup:TargetGroup", "name"): 32,
+    ("aws:iam/role:Role", "name"): 64,
+    ("aws:iam/rolePolicy:RolePolicy", "name"): 128,
+    ("aws:ecs/cluster:Cluster", "name"): 255,
+    ("aws:ecs/taskDefinition:TaskDefinition", "family"): 255,
+    ("aws:ecs/service:Service", "name"): 255,
+    ("aws:cloudwatch/logGroup:LogGroup", "name"): 512,
+    ("aws:servicediscovery/service:Service", "name"): 127,
+    ("aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", "description"): 1024,
+}
+
+
+def test_every_derived_string_fits_its_aws_limit_with_the_longest_names(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        mesh: {{name: {LONGEST}, namespace: n.local}}
+        colors:
+          {LABEL}: {{image: app, backends: [r{LABEL[1:]}]}}
+        routers:
+          r{LABEL[1:]}:
+            routes:
+              {"x" * 255}: {{match: {{prefix: /}}, targets: {{{LABEL}: 1}}}}
+        gateway:
+          name: g{LABEL[1:]}
+          routes:
+            in: {{match: {{prefix: /}}, target: {LABEL}}}
+    """))
+    recording = run_program(load_program_entry(), stack="s" * 100, config={"color-mesh:topology": str(path)})
+    checked = set()
+    for resource in recording.resources:
+        for (kind, prop), limit in LIMITS.items():
+            if resource.type == kind:
+                value = resource.outputs[prop]
+                assert len(value) <= limit, (kind, prop, len(value))
+                checked.add((kind, prop))
+        if resource.type == "aws:ec2/securityGroup:SecurityGroup":
+            assert len(resource.inputs["tags"]["Name"]) <= 256
+    assert checked == set(LIMITS)
