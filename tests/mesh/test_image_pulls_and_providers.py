@@ -81,11 +81,15 @@ def test_a_bad_envoy_image_setting_is_refused_by_name(tmp_path):
         "contains whitespace; expected [registry/]repository[:tag][@sha256:<64 hex digits>]")
 
 
-def mesh_in(region: str, topology_path: str):
+EXISTING_NETWORK = json.dumps({"vpcId": "vpc-0abc", "publicSubnetIds": ["subnet-01"], "privateSubnetIds": ["subnet-02"]})
+
+
+def mesh_in(region: str, topology_path: str, **more_settings: str):
     """A program that builds the mesh with an explicit provider for `region`, as a reusing program would."""
     def program() -> None:
         provider = aws.Provider("elsewhere", region=region)
-        settings = read_settings(lambda key: {"topology": topology_path, "envoyImage": REGIONAL_ENVOY}.get(key), "dev")
+        raw = {"topology": topology_path, "envoyImage": REGIONAL_ENVOY, **more_settings}
+        settings = read_settings(raw.get, "dev")
         ColorMesh("color-mesh", MeshGraph(load_topology(topology_path)), settings, "dev",
                   opts=pulumi.ResourceOptions(providers=[provider]))
     return program
@@ -108,6 +112,15 @@ def test_every_look_up_goes_through_the_provider_the_mesh_was_given(tmp_path, re
     assert {s.inputs["availabilityZone"] for s in stack.of_type("aws:ec2/subnet:Subnet")} == {f"{region}a", f"{region}b"}
     pulls = {s["Sid"]: s for s in execution_statements(stack)}["PullImages"]["Resource"]
     assert all(arn.startswith(f"arn:{partition}:ecr:") for arn in pulls), pulls
+
+
+def test_the_existing_vpc_is_looked_up_through_the_given_provider_too(tmp_path):
+    program = mesh_in("eu-west-1", write_topology(tmp_path, "nginx"), network=EXISTING_NETWORK)
+    recording = run_program(program, stack="dev", config={"aws:region": "us-east-1"})
+    (provider,) = recording.of_type("pulumi:providers:aws")
+    vpc_lookups = [invoke for invoke in recording.invokes if invoke.token == "aws:ec2/getVpc:getVpc"]
+    assert [invoke.provider for invoke in vpc_lookups] == [f"{provider.urn}::{provider.id}"]
+    assert {invoke.provider for invoke in recording.invokes} == {f"{provider.urn}::{provider.id}"}
 
 
 def test_the_default_provider_is_used_when_none_is_given(tmp_path):
