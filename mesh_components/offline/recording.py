@@ -69,8 +69,8 @@ class DuplicateUrnError(Exception):
 
 
 class RecordingMonitor(MockMonitor):
-    """A MockMonitor that also keeps every registration and every RegisterResourceOutputs call, and refuses a
-    second resource with a URN already registered, as the engine does."""
+    """A MockMonitor that also keeps every registration and every RegisterResourceOutputs call, and notes every
+    resource registered with a URN another already has (the runner then refuses the run, as the engine does)."""
 
     def __init__(self, mocks) -> None:
         super().__init__(mocks)
