@@ -14,6 +14,8 @@ from typing import Annotated, Any, Callable, Iterable, Literal, Mapping, Optiona
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
+from .topology.container_checks import image_problem
+
 DEFAULT_ENVOY_IMAGE = "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod"
 MINIMUM_ENVOY_VERSION = (1, 17, 2, 0)
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
@@ -60,6 +62,9 @@ class StackSettings(Settings):
     @field_validator("envoy_image")
     @classmethod
     def _pinned_supported_envoy(cls, image: str) -> str:
+        problem = image_problem(image)
+        if problem:
+            raise ValueError(problem)
         match = _ENVOY_TAG.search(image)
         if not match:
             raise ValueError("must be pinned to a version tag like ':v1.29.6.0-prod' (never 'latest' or untagged)")

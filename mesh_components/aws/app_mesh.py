@@ -1,4 +1,12 @@
-"""The App Mesh itself: mesh, virtual nodes and services, routers and routes, gateway and its routes."""
+"""The App Mesh itself: mesh, virtual nodes and services, routers and routes, gateway and its routes.
+
+Every App Mesh name is unique only within its scope (the mesh; a route within its router, a gateway route
+within its gateway), and the scope is an input that forces replacement. Each resource's own name is a
+topology key that is also part of its Pulumi name, or (virtual services) the DNS name, which changes with
+the namespace. So a replacement always lands on a new name or in a new scope, and the resources are
+replaced create-before-delete: delete-before-replace would try to delete, say, a virtual service while
+a gateway route (which is only updated) still targets it, and App Mesh refuses (ResourceInUseException).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,9 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from ..topology import naming
 from ..topology.graph import MeshGraph
-from .component import MeshComponent
+from .component import MeshComponent, renamed_from
 from .virtual_gateway import gateway_route_spec, virtual_gateway_spec
 from .virtual_node import virtual_node_spec
 from .virtual_router import route_spec, virtual_router_spec
@@ -24,8 +33,11 @@ class AppMesh(MeshComponent):
             f"{name}-mesh", name=topology.mesh.name,
             spec=aws.appmesh.MeshSpecArgs(egress_filter=aws.appmesh.MeshSpecEgressFilterArgs(
                 type=topology.mesh.egress_filter)),
-            opts=self.named_child())
+            opts=self.child())
         self.mesh_name = self.mesh.name
+        self._route_aliases = naming.legacy_aliases([
+            (naming.keyed_name(name, router, route, suffix="-route"), f"{name}-{router}-{route}-route")
+            for router, spec in topology.routers.items() for route in spec.routes])
         self.virtual_nodes = {color: self._virtual_node(name, graph, color) for color in topology.colors}
         self.virtual_routers = {router: self._virtual_router(name, graph, router) for router in topology.routers}
         self.virtual_services = {
@@ -43,19 +55,21 @@ class AppMesh(MeshComponent):
 
     def _virtual_node(self, name: str, graph: MeshGraph, color: str) -> aws.appmesh.VirtualNode:
         return aws.appmesh.VirtualNode(f"{name}-{color}-node", name=color, mesh_name=self.mesh_name,
-                                       spec=virtual_node_spec(graph, color), opts=self.named_child())
+                                       spec=virtual_node_spec(graph, color), opts=self.child())
 
     def _virtual_router(self, name: str, graph: MeshGraph, router_name: str) -> aws.appmesh.VirtualRouter:
         router = graph.topology.routers[router_name]
         virtual_router = aws.appmesh.VirtualRouter(
             f"{name}-{router_name}-router", name=router_name, mesh_name=self.mesh_name,
-            spec=virtual_router_spec(router), opts=self.named_child())
+            spec=virtual_router_spec(router), opts=self.child())
         node_names = {color: node.name for color, node in self.virtual_nodes.items()}
         priorities = graph.route_priorities(router_name)
         for route_name, route in router.routes.items():
-            aws.appmesh.Route(f"{name}-{router_name}-{route_name}-route", name=route_name, mesh_name=self.mesh_name,
+            resource_name = naming.keyed_name(name, router_name, route_name, suffix="-route")
+            aws.appmesh.Route(resource_name, name=route_name, mesh_name=self.mesh_name,
                               virtual_router_name=virtual_router.name,
-                              spec=route_spec(graph, router, route, priorities[route_name], node_names), opts=self.named_child())
+                              spec=route_spec(graph, router, route, priorities[route_name], node_names),
+                              opts=self.child(**renamed_from(self._route_aliases.get(resource_name))))
         return virtual_router
 
     def _virtual_service(self, name: str, graph: MeshGraph, service: str,
@@ -71,17 +85,17 @@ class AppMesh(MeshComponent):
         return aws.appmesh.VirtualService(f"{name}-{service}-service", name=graph.services[service].dns_name,
                                           mesh_name=self.mesh_name,
                                           spec=specs.VirtualServiceSpecArgs(provider=provider),
-                                          opts=self.named_child())
+                                          opts=self.child())
 
     def _virtual_gateway(self, name: str, graph: MeshGraph) -> aws.appmesh.VirtualGateway:
         gateway = graph.topology.gateway
         virtual_gateway = aws.appmesh.VirtualGateway(
             f"{name}-{gateway.name}-gateway", name=gateway.name, mesh_name=self.mesh_name,
-            spec=virtual_gateway_spec(graph.topology), opts=self.named_child())
+            spec=virtual_gateway_spec(graph.topology), opts=self.child())
         for route_name, route, priority in graph.gateway_routes_by_precedence:
             aws.appmesh.GatewayRoute(
                 f"{name}-{gateway.name}-{route_name}-gateway-route", name=route_name, mesh_name=self.mesh_name,
                 virtual_gateway_name=virtual_gateway.name,
                 spec=gateway_route_spec(gateway, route, priority, self.virtual_services[route.target].name),
-                opts=self.named_child())
+                opts=self.child())
         return virtual_gateway

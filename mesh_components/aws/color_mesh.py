@@ -9,9 +9,11 @@ import pulumi_aws as aws
 
 from ..stack_settings import StackSettings
 from ..topology import naming
+from ..topology.container_checks import configured_images
+from ..topology.images import ecr_repositories
 from ..topology.graph import MeshGraph, Workload
 from .app_mesh import AppMesh
-from .component import MeshComponent
+from .component import MeshComponent, renamed_from
 from .ecs_cluster import EcsCluster
 from .ecs_service import EcsWorkload, LoadBalancerTarget, WorkloadSpec
 from .envoy import ENVOY_CONTAINER
@@ -38,9 +40,9 @@ class ColorMesh(MeshComponent):
         self.security_groups = SecurityGroups(f"{name}-security-groups", graph, self.network.vpc_id,
                                               settings.public_cidrs, opts=self.child())
         self.ecs = EcsCluster(f"{name}-ecs", graph.topology.mesh.name, stack, settings.container_insights,
-                              settings.log_retention_days, opts=self.child())
-        self.logging = pulumi.Output.all(self.ecs.log_group.name, aws.get_region_output().region).apply(
-            lambda values: TaskLogging(*values))
+                              settings.log_retention_days, ecr_repositories(self._images()), opts=self.child())
+        region = aws.get_region_output(opts=self.invoke_output()).region
+        self.logging = pulumi.Output.all(self.ecs.log_group.name, region).apply(lambda values: TaskLogging(*values))
         mesh = graph.topology.mesh
         self.envoy_setup = EnvoySetup(settings.envoy_image, mesh.observability, metrics_namespace=mesh.name)
         self.colors = {color: self._color_workload(name, color) for color in graph.topology.colors}
@@ -48,6 +50,10 @@ class ColorMesh(MeshComponent):
         self.gateway = self._gateway_workload(name) if graph.gateway else None
         self.gateway_url = self.load_balancer.url if self.load_balancer else None
         self.register_outputs({"gatewayUrl": self.gateway_url, "meshArn": self.app_mesh.mesh.arn})
+
+    def _images(self) -> list[str]:
+        """Every image a task of this mesh runs: the colors', the enabled sidecars' and Envoy's."""
+        return [image for _, image in configured_images(self.graph.topology)] + [self.settings.envoy_image]
 
     def _color_workload(self, name: str, color_name: str) -> EcsWorkload:
         color = self.graph.topology.colors[color_name]
@@ -68,17 +74,15 @@ class ColorMesh(MeshComponent):
         return LoadBalancer(
             f"{name}-load-balancer",
             load_balancer_name=naming.load_balancer_name(self.graph.topology.mesh.name, self.stack),
-            target_group_names=self._target_group_names(),
+            ports=[listener.port for listener in self.graph.topology.gateway.all_listeners],
+            target_group_name=self._target_group_name,
             vpc_id=self.network.vpc_id, subnet_ids=self.network.public_subnet_ids,
             security_group_id=self.security_groups.load_balancer.id,
             deletion_protection=self.settings.deletion_protection, opts=self.child())
 
-    def _target_group_names(self) -> dict[int, str]:
-        """Gateway port -> target group name; the first port's is the name a single-port gateway always had."""
-        mesh, gateway = self.graph.topology.mesh.name, self.graph.topology.gateway
-        ports = [listener.port for listener in gateway.all_listeners]
-        return {port: naming.target_group_name(mesh, self.stack, gateway.name if index == 0 else f"{gateway.name}-{port}")
-                for index, port in enumerate(ports)}
+    def _target_group_name(self, port: int, **replaced_by: str) -> str:
+        return naming.target_group_name(self.graph.topology.mesh.name, self.stack, self.graph.topology.gateway.name,
+                                        port, **replaced_by)
 
     def _gateway_workload(self, name: str) -> EcsWorkload:
         gateway = self.graph.topology.gateway
@@ -95,16 +99,28 @@ class ColorMesh(MeshComponent):
             load_balancers=tuple(LoadBalancerTarget(group.arn, ENVOY_CONTAINER, port)
                                  for port, group in self.load_balancer.target_groups.items()),
             wait_for=tuple(self.load_balancer.listeners.values()))
-        return self._workload(f"{name}-{gateway.name}-gateway", spec)
+        return self._workload(self._gateway_workload_name(name), spec, old_name=self._gateway_workload_alias(name))
+
+    def _gateway_workload_name(self, name: str) -> str:
+        """Colors' workloads are `<name>-<color>`, without KEY_SEPARATOR; the gateway's holds it, so no color
+        name can make the same name (a color `edge-gateway` and a gateway `edge` once did)."""
+        return naming.keyed_name(name, "gateway", self.graph.topology.gateway.name)
+
+    def _gateway_workload_alias(self, name: str) -> str | None:
+        workloads = [(f"{name}-{color}", f"{name}-{color}") for color in self.graph.topology.colors]
+        gateway = self._gateway_workload_name(name)
+        workloads.append((gateway, f"{name}-{self.graph.topology.gateway.name}-gateway"))
+        return naming.legacy_aliases(workloads).get(gateway)
 
     def _task_role_statements(self, certificate_arns: list[str], authority_arns: list[str]) -> pulumi.Output:
         observability = self.graph.topology.mesh.observability
         return self.ecs.log_group.arn.apply(lambda log_group_arn: [
             *tls_statements(certificate_arns, authority_arns), *sidecar_statements(observability, log_group_arn)])
 
-    def _workload(self, name: str, spec: WorkloadSpec) -> EcsWorkload:
+    def _workload(self, name: str, spec: WorkloadSpec, old_name: str | None = None) -> EcsWorkload:
         return EcsWorkload(name, spec, self.ecs.cluster.arn, self.ecs.execution_role.arn,
-                           self.network.private_subnet_ids, opts=self.child())
+                           self.network.private_subnet_ids, opts=self.child(**renamed_from(old_name)))
 
     def _physical_name(self, derive, workload: str) -> str:
         return derive(self.graph.topology.mesh.name, self.stack, workload)
+

@@ -5,7 +5,8 @@ Pure functions over plain values (ARNs already resolved), so the exact values ar
 
 from __future__ import annotations
 
-ENVOY_CONTAINER = "envoy"
+from ..topology.limits import ENVOY_CONTAINER  # a color may not take its name (topology checks)
+
 ENVOY_UID = "1337"
 ENVOY_ADMIN_PORT = 9901
 PROXY_INGRESS_PORT = 15000

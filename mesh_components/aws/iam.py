@@ -1,5 +1,10 @@
 """IAM roles: one execution role for the cluster, one task role per workload.
 
+The execution role may pull exactly the private ECR repositories the configured images live in (in
+any account or region: the AWS-vended regional Envoy image lives in account 840364872350) and write
+the mesh's log group. Public images (Docker Hub, public.ecr.aws) need no ECR permission, and
+`ecr:GetAuthorizationToken` is granted only when some image is in a private ECR repository.
+
 Each task role may fetch Envoy configuration for its own virtual node or gateway
 (`appmesh:StreamAggregatedResources` on that one ARN). The AWS-managed AWSAppMeshEnvoyAccess policy
 grants the same on `*`, letting any task impersonate any node, so it is never used. A role gains
@@ -15,6 +20,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from ..topology.images import EcrRepository
 from .component import MeshComponent
 
 ECS_TASKS_TRUST = json.dumps({
@@ -32,11 +38,19 @@ def allow(actions: list[str], resources: list[str], sid: str) -> dict:
     return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
 
 
-def execution_policy(log_group_arn: str, region: str, account: str) -> str:
-    return json.dumps(policy_document(
+def image_pull_statements(repositories: list[EcrRepository], partition: str) -> list[dict]:
+    if not repositories:
+        return []
+    return [
         # GetAuthorizationToken has no resource-level permissions: AWS only accepts "*" for it.
         allow(["ecr:GetAuthorizationToken"], ["*"], "EcrLogin"),
-        allow(IMAGE_PULL_ACTIONS, [f"arn:aws:ecr:{region}:{account}:repository/*"], "PullImages"),
+        allow(IMAGE_PULL_ACTIONS, sorted({repository.arn(partition) for repository in repositories}), "PullImages"),
+    ]
+
+
+def execution_policy(log_group_arn: str, repositories: list[EcrRepository], partition: str) -> str:
+    return json.dumps(policy_document(
+        *image_pull_statements(repositories, partition),
         allow(["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log_group_arn}:log-stream:*"], "WriteLogs"),
     ))
 
@@ -57,20 +71,20 @@ def tls_statements(certificate_arns: list[str], authority_arns: list[str]) -> li
 
 
 class ExecutionRole(MeshComponent):
-    """Lets ECS pull images and write the tasks' logs to the mesh's log group, nothing more."""
+    """Lets ECS pull the given private ECR repositories' images and write the tasks' logs to the mesh's
+    log group, nothing more."""
 
     TYPE_NAME = "ExecutionRole"
 
     def __init__(self, name: str, role_name: str, log_group_arn: pulumi.Input[str],
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+                 repositories: list[EcrRepository], opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
-        region = aws.get_region_output().region
-        account = aws.get_caller_identity_output().account_id
+        partition = aws.get_partition_output(opts=self.invoke_output()).partition
         self.role = aws.iam.Role(f"{name}-role", name=role_name, assume_role_policy=ECS_TASKS_TRUST,
-                                 opts=self.named_child())
+                                 opts=self.child())
         aws.iam.RolePolicy(f"{name}-policy", role=self.role.id,
-                           policy=pulumi.Output.all(log_group_arn, region, account).apply(
-                               lambda args: execution_policy(*args)),
+                           policy=pulumi.Output.all(log_group_arn, partition).apply(
+                               lambda args: execution_policy(args[0], repositories, args[1])),
                            opts=self.child())
         self.arn = self.role.arn
         self.register_outputs({"arn": self.arn})
@@ -86,7 +100,7 @@ class TaskRole(MeshComponent):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
         self.role = aws.iam.Role(f"{name}-role", name=role_name, assume_role_policy=ECS_TASKS_TRUST,
-                                 opts=self.named_child())
+                                 opts=self.child())
         aws.iam.RolePolicy(f"{name}-envoy", role=self.role.id,
                            policy=pulumi.Output.all(mesh_resource_arn, extra_statements).apply(
                                lambda args: envoy_policy(args[0], list(args[1]))),

@@ -2,26 +2,36 @@
 
 TCP in, TCP to the gateway tasks' IPs: TLS and HTTP belong to Envoy, not the balancer. It sits in
 the public subnets; the gateway tasks stay private. One listener and target group per gateway
-listener port; the first port's keep the names a single-port balancer always had.
+listener port, each named by its port, so reordering the gateway's listeners changes nothing.
+
+Target groups are replaced create-before-delete: their physical name changes with every input that
+forces a replacement (naming.target_group_name), so the new group exists before the listener moves
+to it and the old one, no longer in use, can be deleted. The balancer itself keeps a fixed name and
+is replaced delete-before-replace (its listeners go with it; they are replaced too).
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import pulumi
 import pulumi_aws as aws
 
-from .component import MeshComponent
+from .component import MeshComponent, renamed_from
+
+TARGET_PROTOCOL = "TCP"
+TARGET_TYPE = "ip"
 
 
 class LoadBalancer(MeshComponent):
     TYPE_NAME = "LoadBalancer"
 
-    def __init__(self, name: str, *, load_balancer_name: str, target_group_names: dict[int, str],
-                 vpc_id: pulumi.Input[str], subnet_ids: pulumi.Input[list[str]],
-                 security_group_id: pulumi.Input[str], deletion_protection: bool,
+    def __init__(self, name: str, *, load_balancer_name: str, ports: list[int],
+                 target_group_name: Callable[..., str], vpc_id: pulumi.Input[str],
+                 subnet_ids: pulumi.Input[list[str]], security_group_id: pulumi.Input[str], deletion_protection: bool,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        """`ports`: the gateway's listener ports in topology order; `target_group_name(port, protocol=,
+        target_type=, vpc_id=)` names a port's target group."""
         super().__init__(name, opts)
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-nlb", name=load_balancer_name, load_balancer_type="network", internal=False,
@@ -30,19 +40,23 @@ class LoadBalancer(MeshComponent):
             opts=self.named_child())
         self.target_groups: dict[int, aws.lb.TargetGroup] = {}
         self.listeners: dict[int, aws.lb.Listener] = {}
-        for index, (port, target_group_name) in enumerate(target_group_names.items()):
-            suffix = "" if index == 0 else f"-{port}"
+        for index, port in enumerate(ports):
+            # Releases before names by port called the first port's pair `-targets` and `-listener`.
+            first = index == 0
             self.target_groups[port] = aws.lb.TargetGroup(
-                f"{name}-targets{suffix}", name=target_group_name, port=port, protocol="TCP", target_type="ip",
+                f"{name}-targets-{port}", port=port, protocol=TARGET_PROTOCOL, target_type=TARGET_TYPE,
+                name=pulumi.Output.from_input(vpc_id).apply(lambda vpc, port=port: target_group_name(
+                    port, protocol=TARGET_PROTOCOL, target_type=TARGET_TYPE, vpc_id=vpc)),
                 vpc_id=vpc_id, deregistration_delay=30,
                 health_check=aws.lb.TargetGroupHealthCheckArgs(protocol="TCP", port="traffic-port", interval=10,
                                                               healthy_threshold=3, unhealthy_threshold=3),
-                opts=self.named_child())
+                opts=self.child(**renamed_from(f"{name}-targets" if first else None)))
             self.listeners[port] = aws.lb.Listener(
-                f"{name}-listener{suffix}", load_balancer_arn=self.load_balancer.arn, port=port, protocol="TCP",
+                f"{name}-listener-{port}", load_balancer_arn=self.load_balancer.arn, port=port, protocol="TCP",
                 default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward",
                                                                  target_group_arn=self.target_groups[port].arn)],
-                opts=self.child())
-        first = next(iter(target_group_names))
-        self.url = self.load_balancer.dns_name.apply(lambda dns: f"http://{dns}" + ("" if first == 80 else f":{first}"))
+                opts=self.child(**renamed_from(f"{name}-listener" if first else None)))
+        url_port = ports[0]
+        self.url = self.load_balancer.dns_name.apply(
+            lambda dns: f"http://{dns}" + ("" if url_port == 80 else f":{url_port}"))
         self.register_outputs({"url": self.url})

@@ -34,7 +34,7 @@ class Network(MeshComponent):
         })
 
     def _use_existing(self, network: ExistingNetwork) -> None:
-        vpc = aws.ec2.get_vpc(id=network.vpc_id)
+        vpc = aws.ec2.get_vpc(id=network.vpc_id, opts=self.invoke())
         if not (vpc.enable_dns_support and vpc.enable_dns_hostnames):
             raise pulumi.RunError(
                 f"VPC {network.vpc_id} needs DNS support and DNS hostnames enabled: "
@@ -44,7 +44,7 @@ class Network(MeshComponent):
         self.private_subnet_ids = pulumi.Output.from_input(list(network.private_subnet_ids))
 
     def _create(self, name: str, cidr: str) -> None:
-        zones = aws.get_availability_zones(state="available").names[:ZONE_COUNT]
+        zones = aws.get_availability_zones(state="available", opts=self.invoke()).names[:ZONE_COUNT]
         public_blocks, private_blocks = _subnet_blocks(cidr, len(zones))
         vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=cidr, enable_dns_support=True, enable_dns_hostnames=True,
                           tags={"Name": name}, opts=self.child())

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 from typing import Optional
 
+from ..topology.limits import CLOUDWATCH_AGENT_CONTAINER, XRAY_CONTAINER
 from ..topology.observability import ENVOY_STATS_PORT, AccessLog, Metrics, Observability, Tracing
 from .spec_dicts import compact
 
-XRAY_CONTAINER = "xray-daemon"
 XRAY_DAEMON_PORT = 2000
-CLOUDWATCH_AGENT_CONTAINER = "cloudwatch-agent"
 SIDECAR_USER = "1000"  # anything but Envoy's 1337 (see the module docstring)
 PROMETHEUS_JOB = "envoy"
 

@@ -16,8 +16,9 @@ from typing import Literal, Optional
 import pulumi
 import pulumi_aws as aws
 
+from ..topology import naming
 from ..topology.graph import MeshGraph, Workload
-from .component import MeshComponent
+from .component import MeshComponent, renamed_from
 
 LOAD_BALANCER_GROUP = "load-balancer"
 HTTPS_PORT = 443
@@ -39,10 +40,16 @@ class RuleSpec:
     peer_group: Optional[str] = None
     cidr: Optional[str] = None
 
-    @property
-    def resource_name(self) -> str:
+    def resource_name(self, prefix: str) -> str:
+        """Keyed by group, direction, peer and port, so no two rules share a name (group keys and CIDR keys
+        hold no KEY_SEPARATOR)."""
+        peer = self.peer_group or naming.cidr_key(self.cidr)
+        return naming.keyed_name(prefix, self.group, self.direction, peer, str(self.port))
+
+    def legacy_name(self, prefix: str) -> str:
+        """The name releases before keyed names gave the rule (hyphen-joined, ambiguous)."""
         peer = self.peer_group or re.sub(r"[^0-9a-f]+", "-", self.cidr or "")
-        return f"{self.group}-{self.direction}-{peer}-{self.port}"
+        return f"{prefix}-{self.group}-{self.direction}-{peer}-{self.port}"
 
     @property
     def description(self) -> str:
@@ -63,8 +70,13 @@ def rule_specs(graph: MeshGraph, public_cidrs: list[str]) -> list[RuleSpec]:
         gateway, port = group_key(entry.gateway), entry.port
         rules.add(RuleSpec(gateway, "ingress", port, peer_group=LOAD_BALANCER_GROUP))
         rules.add(RuleSpec(LOAD_BALANCER_GROUP, "egress", port, peer_group=gateway))
-        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", port, cidr=cidr) for cidr in public_cidrs)
-    return sorted(rules, key=lambda rule: rule.resource_name)
+        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", port, cidr=_normalized(cidr)) for cidr in public_cidrs)
+    return sorted(rules, key=lambda rule: rule.resource_name(""))
+
+
+def _normalized(cidr: str) -> str:
+    """One spelling per network (`2001:DB8::/32` and `2001:db8::/32` are one rule; AWS refuses it twice)."""
+    return str(ipaddress.ip_network(cidr, strict=False))
 
 
 class SecurityGroups(MeshComponent):
@@ -76,13 +88,16 @@ class SecurityGroups(MeshComponent):
         keys = [group_key(workload) for workload in graph.workloads]
         if graph.gateway:
             keys.append(LOAD_BALANCER_GROUP)
+        mesh = graph.topology.mesh.name
         self.groups = {key: aws.ec2.SecurityGroup(f"{name}-{key}", vpc_id=vpc_id,
-                                                  description=f"color-mesh {graph.topology.mesh.name} {key}",
-                                                  tags={"Name": f"{graph.topology.mesh.name}-{key}"},
+                                                  description=naming.security_group_description(mesh, key),
+                                                  tags={"Name": naming.security_group_name_tag(mesh, key)},
                                                   opts=self.child())
                        for key in keys}
-        for rule in rule_specs(graph, public_cidrs):
-            self._rule(name, rule)
+        rules = rule_specs(graph, public_cidrs)
+        old_names = naming.legacy_aliases([(rule.resource_name(name), rule.legacy_name(name)) for rule in rules])
+        for rule in rules:
+            self._rule(rule.resource_name(name), rule, old_names.get(rule.resource_name(name)))
         self.register_outputs({key: group.id for key, group in self.groups.items()})
 
     def for_workload(self, workload: Workload) -> aws.ec2.SecurityGroup:
@@ -92,11 +107,12 @@ class SecurityGroups(MeshComponent):
     def load_balancer(self) -> aws.ec2.SecurityGroup:
         return self.groups[LOAD_BALANCER_GROUP]
 
-    def _rule(self, name: str, rule: RuleSpec) -> None:
+    def _rule(self, resource_name: str, rule: RuleSpec, old_name: Optional[str]) -> None:
         peer = _peer_args(rule, self.groups)
         resource = aws.vpc.SecurityGroupIngressRule if rule.direction == "ingress" else aws.vpc.SecurityGroupEgressRule
-        resource(f"{name}-{rule.resource_name}", security_group_id=self.groups[rule.group].id, ip_protocol="tcp",
-                 from_port=rule.port, to_port=rule.port, description=rule.description, opts=self.child(), **peer)
+        resource(resource_name, security_group_id=self.groups[rule.group].id, ip_protocol="tcp",
+                 from_port=rule.port, to_port=rule.port, description=rule.description,
+                 opts=self.child(**renamed_from(old_name)), **peer)
 
 
 def _peer_args(rule: RuleSpec, groups: dict[str, aws.ec2.SecurityGroup]) -> dict:

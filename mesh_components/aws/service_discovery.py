@@ -13,6 +13,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from ..topology import naming
 from ..topology.graph import MeshGraph
 from .component import MeshComponent
 
@@ -28,11 +29,11 @@ class ServiceDiscovery(MeshComponent):
         super().__init__(name, opts)
         self.namespace = aws.servicediscovery.PrivateDnsNamespace(
             f"{name}-namespace", name=graph.namespace, vpc=vpc_id,
-            description=f"Service names of mesh {graph.topology.mesh.name}", opts=self.named_child())
+            description=f"Service names of mesh {graph.topology.mesh.name}", opts=self.child())
         self.services = {service: self._service(name, service) for service in graph.services}
         for router in graph.topology.routers:
             aws.servicediscovery.Instance(
-                f"{name}-{router}-placeholder", instance_id=f"{router}-placeholder",
+                f"{name}-{router}-placeholder", instance_id=naming.placeholder_instance_id(router),
                 service_id=self.services[router].id,
                 attributes={"AWS_INSTANCE_IPV4": ROUTER_PLACEHOLDER_IPV4}, opts=self.child())
         self.register_outputs({"namespaceId": self.namespace.id, "namespace": self.namespace.name})
@@ -43,4 +44,4 @@ class ServiceDiscovery(MeshComponent):
             dns_config=aws.servicediscovery.ServiceDnsConfigArgs(
                 namespace_id=self.namespace.id, routing_policy="MULTIVALUE",
                 dns_records=[aws.servicediscovery.ServiceDnsConfigDnsRecordArgs(type="A", ttl=RECORD_TTL_SECONDS)]),
-            opts=self.named_child())
+            opts=self.child())

@@ -6,10 +6,11 @@
 """
 
 from .policy_runner import PolicyPackError, PolicyPackProcess, Verdict, analyze_recording, load_policy_config
-from .recording import RecordedResource, Recording
+from .recording import DuplicateUrnError, RecordedResource, Recording
 from .runner import OfflineRunError, ProgramLoggedError, run_program, run_stack
 
 __all__ = [
+    "DuplicateUrnError",
     "OfflineRunError",
     "PolicyPackError",
     "PolicyPackProcess",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import pulumi
@@ -16,8 +17,25 @@ DEFAULT_REGION = "us-east-1"
 _ZONE_ID_PREFIX = {"us-east-1": "use1", "us-west-2": "usw2", "eu-west-1": "euw1", "eu-central-1": "euc1"}
 
 
+# Partitions by region prefix (the rest are "aws"), as aws.get_partition answers for a provider's region.
+_PARTITIONS = {"cn-": ("aws-cn", "amazonaws.com.cn"), "us-gov-": ("aws-us-gov", "amazonaws.com"),
+               "us-iso-": ("aws-iso", "c2s.ic.gov"), "us-isob-": ("aws-iso-b", "sc2s.sgov.gov")}
+
+
+@dataclass(frozen=True)
+class RecordedInvoke:
+    """One data-source call: its token and the provider reference (`<urn>::<id>`, "" for the default one)."""
+
+    token: str
+    provider: str
+
+
 class OfflineMocks(pulumi.runtime.Mocks):
-    """Answers every resource and invoke; remembers the invoke tokens it had to guess at."""
+    """Answers every resource and invoke; remembers every invoke and the tokens it had to guess at.
+
+    Region and partition answers follow the provider an invoke names: a look-up through a provider
+    configured for eu-west-1 answers eu-west-1, one through the default provider the stack's region.
+    """
 
     def __init__(self, *, project: str, stack: str, region: str = DEFAULT_REGION, preview: bool = False) -> None:
         self.project = project
@@ -25,10 +43,12 @@ class OfflineMocks(pulumi.runtime.Mocks):
         self.region = region
         self.preview = preview
         self.unknown_calls: list[str] = []
+        self.invokes: list[RecordedInvoke] = []
+        self._provider_regions: dict[str, str] = {}  # provider id -> its configured region
         # The URN being registered on this thread (set by RecordingMonitor): seeds ids and names, since
         # two resources may share a type and name under different parents.
         self.registering = threading.local()
-        self._calls: dict[str, Callable[[dict], dict]] = {
+        self._calls: dict[str, Callable[[dict, str], dict]] = {
             "aws:index/getRegion:getRegion": self._region,
             "aws:index/getCallerIdentity:getCallerIdentity": self._caller_identity,
             "aws:index/getPartition:getPartition": self._partition,
@@ -42,7 +62,10 @@ class OfflineMocks(pulumi.runtime.Mocks):
         if not args.custom:
             return None, {}
         if args.typ.startswith("pulumi:providers:"):
-            return stable_hex(self.stack, args.name, length=36), dict(args.inputs)
+            provider_id = stable_hex(self.stack, args.name, length=36)
+            if args.inputs.get("region"):
+                self._provider_regions[provider_id] = args.inputs["region"]
+            return provider_id, dict(args.inputs)
         seed = getattr(self.registering, "urn", None) or f"{self.project}/{self.stack}/{args.typ}/{args.name}"
         identity = Identity(self.region, seed)
         if self.preview:  # a resource about to be created: its inputs and auto-name are known, nothing else
@@ -55,17 +78,21 @@ class OfflineMocks(pulumi.runtime.Mocks):
         return resource_state(args.typ, args.name, args.inputs, identity)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        self.invokes.append(RecordedInvoke(args.token, args.provider or ""))
         answer = self._calls.get(args.token)
         if answer is None:
             if args.token not in self.unknown_calls:
                 self.unknown_calls.append(args.token)
             return dict(args.args)
-        return answer(dict(args.args))
+        return answer(dict(args.args), self._region_of(args.provider or ""))
+
+    def _region_of(self, provider_ref: str) -> str:
+        return self._provider_regions.get(provider_ref.rpartition("::")[2], self.region)
 
     # --- invokes ----------------------------------------------------------------------------------
 
-    def _region(self, args: dict) -> dict:
-        region = args.get("region") or args.get("name") or self.region
+    def _region(self, args: dict, region: str) -> dict:
+        region = args.get("region") or args.get("name") or region
         return {
             "name": region,
             "region": region,
@@ -74,7 +101,7 @@ class OfflineMocks(pulumi.runtime.Mocks):
             "endpoint": f"ec2.{region}.amazonaws.com",
         }
 
-    def _caller_identity(self, args: dict) -> dict:
+    def _caller_identity(self, args: dict, region: str) -> dict:
         return {
             "accountId": ACCOUNT_ID,
             "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline",
@@ -82,25 +109,28 @@ class OfflineMocks(pulumi.runtime.Mocks):
             "id": ACCOUNT_ID,
         }
 
-    def _partition(self, args: dict) -> dict:
-        return {"partition": "aws", "id": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
+    def _partition(self, args: dict, region: str) -> dict:
+        partition, suffix = next((answer for prefix, answer in _PARTITIONS.items() if region.startswith(prefix)),
+                                 ("aws", "amazonaws.com"))
+        return {"partition": partition, "id": partition, "dnsSuffix": suffix,
+                "reverseDnsPrefix": ".".join(reversed(suffix.split(".")))}
 
-    def _availability_zones(self, args: dict) -> dict:
-        prefix = _ZONE_ID_PREFIX.get(self.region, self.region.replace("-", "")[:4])
+    def _availability_zones(self, args: dict, region: str) -> dict:
+        prefix = _ZONE_ID_PREFIX.get(region, region.replace("-", "")[:4])
         return {
-            "id": self.region,
-            "names": [f"{self.region}{letter}" for letter in "abc"],
+            "id": region,
+            "names": [f"{region}{letter}" for letter in "abc"],
             "zoneIds": [f"{prefix}-az{index}" for index in (1, 2, 3)],
-            "groupNames": [self.region] * 3,
+            "groupNames": [region] * 3,
             "state": args.get("state") or "available",
         }
 
-    def _vpc(self, args: dict) -> dict:
+    def _vpc(self, args: dict, region: str) -> dict:
         vpc_id = args.get("id") or "vpc-" + stable_hex(self.stack, "default-vpc")
         return {
             **args,
             "id": vpc_id,
-            "arn": f"arn:aws:ec2:{self.region}:{ACCOUNT_ID}:vpc/{vpc_id}",
+            "arn": f"arn:aws:ec2:{region}:{ACCOUNT_ID}:vpc/{vpc_id}",
             "cidrBlock": args.get("cidrBlock") or "10.0.0.0/16",
             "enableDnsSupport": True,
             "enableDnsHostnames": True,
@@ -109,11 +139,11 @@ class OfflineMocks(pulumi.runtime.Mocks):
             "mainRouteTableId": "rtb-" + stable_hex(vpc_id, "rtb"),
         }
 
-    def _subnets(self, args: dict) -> dict:
+    def _subnets(self, args: dict, region: str) -> dict:
         ids = ["subnet-" + stable_hex(self.stack, str(index)) for index in range(3)]
-        return {**args, "id": self.region, "ids": ids}
+        return {**args, "id": region, "ids": ids}
 
-    def _policy_document(self, args: dict) -> dict:
+    def _policy_document(self, args: dict, region: str) -> dict:
         document = render_policy_document(args)
         text = json.dumps(document, indent=2)
         return {**args, "json": text, "minifiedJson": json.dumps(document, separators=(",", ":")), "id": stable_hex(text, length=10)}

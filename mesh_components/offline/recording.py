@@ -40,6 +40,7 @@ class Recording:
     unknown_calls: list[str] = field(default_factory=list)
     logged_errors: list[str] = field(default_factory=list)
     logged_warnings: list[str] = field(default_factory=list)
+    invokes: list = field(default_factory=list)  # RecordedInvoke, in call order
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [resource for resource in self.resources if resource.type == type_token]
@@ -55,13 +56,23 @@ def _wire(struct) -> dict[str, Any]:
     return json_format.MessageToDict(struct) if struct is not None else {}
 
 
+class DuplicateUrnError(Exception):
+    """Two resources of one program got the same URN; the real engine refuses the deployment for it."""
+
+    def __init__(self, urns: list[str]) -> None:
+        super().__init__("; ".join(f"Duplicate resource URN '{urn}'; try giving it a unique name" for urn in urns))
+
+
 class RecordingMonitor(MockMonitor):
-    """A MockMonitor that also keeps every registration and every RegisterResourceOutputs call."""
+    """A MockMonitor that also keeps every registration and every RegisterResourceOutputs call, and notes every
+    resource registered with a URN another already has (the runner then refuses the run, as the engine does)."""
 
     def __init__(self, mocks) -> None:
         super().__init__(mocks)
         self._lock = threading.Lock()
         self._registrations: dict[str, RecordedResource] = {}
+        self._claimed: set[str] = set()  # URNs being registered or registered
+        self.duplicate_urns: list[str] = []
         self.registered_outputs: dict[str, dict[str, Any]] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -76,11 +87,18 @@ class RecordingMonitor(MockMonitor):
         return "urn:pulumi:" + "::".join([get_stack(), get_project(), type_, name])
 
     def RegisterResource(self, request):
+        urn = self.make_urn(request.parent, request.type, request.name)
+        with self._lock:
+            if urn in self._claimed:
+                # Raised by the runner once the run is over: raising here would leave every output of the
+                # resource an unretrieved failed future.
+                self.duplicate_urns.append(urn)
+            self._claimed.add(urn)
         aliases = self._former_urns(request)
         registering = getattr(self.mocks, "registering", None)
         if registering is not None:
             # An aliased resource is the same cloud resource as before: it keeps the id and names it had.
-            registering.urn = aliases[0] if aliases else self.make_urn(request.parent, request.type, request.name)
+            registering.urn = aliases[0] if aliases else urn
         try:
             response = super().RegisterResource(request)
             computed = getattr(registering, "computed", ()) if registering is not None else ()
@@ -119,13 +137,19 @@ class RecordingMonitor(MockMonitor):
         return response
 
     def _former_urns(self, request) -> tuple[str, ...]:
-        """The URNs the engine would treat as this resource: its own aliases, and itself under each former
-        URN of its parent (the engine derives those inherited aliases from the parent's alias specs)."""
+        """The URNs the engine treats as this resource: its own aliases, and the ones it inherits from each
+        former URN of its parent (a child named `<parent name>-x` is then `<former parent name>-x`)."""
         with self._lock:
             parent = self._registrations.get(request.parent)
         own = [*request.aliasURNs, *(self._alias_urn(alias, request) for alias in request.aliases)]
-        inherited = [self.make_urn(former, request.type, request.name) for former in (parent.aliases if parent else ())]
+        inherited = [self._inherited_alias(former, parent, request) for former in (parent.aliases if parent else ())]
         return tuple(dict.fromkeys((*own, *inherited)))
+
+    def _inherited_alias(self, former_parent: str, parent: RecordedResource, request) -> str:
+        name = request.name
+        if name.startswith(parent.name):
+            name = former_parent.rsplit("::", 1)[1] + name[len(parent.name):]
+        return self.make_urn(former_parent, request.type, name)
 
     def _alias_urn(self, alias, request) -> str:
         """An alias as the engine resolves it: fields the spec leaves empty are the resource's own."""

@@ -27,7 +27,7 @@ from pulumi.runtime.stack import run_in_stack
 
 from .. import stack_config as stack_config_file
 from .mocks import DEFAULT_REGION, OfflineMocks
-from .recording import STACK_TYPE, Recording, RecordingMonitor
+from .recording import STACK_TYPE, DuplicateUrnError, Recording, RecordingMonitor
 
 PROGRAM_ENTRY = "mesh_components.program"
 RUN_TIMEOUT_SECONDS = 300
@@ -103,12 +103,15 @@ def _run_isolated(program, stack: str, project: str, config: dict[str, str], pre
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
         asyncio.set_event_loop(None)
+    if monitor.duplicate_urns:
+        raise DuplicateUrnError(monitor.duplicate_urns)
     if logger.errors:
         raise ProgramLoggedError("; ".join(logger.errors))
     resources = monitor.recorded()
     stack_resource = next((r for r in resources if r.type == STACK_TYPE), None)
     stack_outputs = _plain(monitor.registered_outputs.get(stack_resource.urn, {})) if stack_resource else {}
-    return Recording(resources, stack_outputs, list(mocks.unknown_calls), list(logger.errors), list(logger.warnings))
+    return Recording(resources, stack_outputs, list(mocks.unknown_calls), list(logger.errors), list(logger.warnings),
+                     list(mocks.invokes))
 
 
 # A run makes hundreds of thousands of long-lived objects (resources, Outputs, futures). At CPython's

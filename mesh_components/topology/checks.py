@@ -13,6 +13,7 @@ from typing import Callable
 
 from . import limits
 from .check_support import all_color_listeners, gateway_listeners
+from .container_checks import CONTAINER_CHECKS
 from .errors import Problem
 from .graph import MeshGraph
 from .listener_checks import LISTENER_CHECKS, listener_protocols
@@ -376,5 +377,6 @@ ERROR_CHECKS: tuple[Check, ...] = (
     *GATEWAY_ROUTE_CHECKS,
     *TLS_CHECKS,
     *OBSERVABILITY_CHECKS,
+    *CONTAINER_CHECKS,
 )
 WARNING_CHECKS: tuple[Check, ...] = (warn_unreachable_colors,)

@@ -81,3 +81,14 @@ PROXY_PORTS = {15000: "Envoy's inbound proxy port", 15001: "Envoy's outbound pro
 # Access-log formats: a text format string, or JSON fields whose names and values are each bounded.
 ACCESS_LOG_TEXT_MAX = 1000
 ACCESS_LOG_JSON_PART_MAX = 100
+
+# Containers every task may run beside a color's own (named after the color): a color cannot take
+# one of these names, or its task would hold two containers of that name (ECS refuses the task).
+ENVOY_CONTAINER = "envoy"
+XRAY_CONTAINER = "xray-daemon"
+CLOUDWATCH_AGENT_CONTAINER = "cloudwatch-agent"
+RESERVED_CONTAINER_NAMES = {
+    ENVOY_CONTAINER: "the Envoy sidecar",
+    XRAY_CONTAINER: "the X-Ray daemon sidecar",
+    CLOUDWATCH_AGENT_CONTAINER: "the CloudWatch agent sidecar",
+}

@@ -3,6 +3,9 @@
 Certificates come from exactly one source: ACM (issued by AWS Private CA, referenced by ARN), files
 mounted in the Envoy container, or an SDS secret. Which source fits where (a listener validates
 clients with file or SDS trust only; a caller trusts ACM Private CA, file or SDS) is in the types.
+App Mesh knows all three, but the ECS tasks we generate provide ACM material only (nothing puts files
+into the Envoy container, and no task runs an SDS agent), so tls_checks refuses `file` and `sds`, and
+with them mutual TLS, which App Mesh takes only from those two.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ TlsRequirement = Literal["required", "optional"]
 
 
 class CertificateFiles(Spec):
-    certificate_chain: NonEmptyStr = Field(description="Path of the PEM chain inside the Envoy container.")
+    certificate_chain: NonEmptyStr = Field(
+        description="Path of the PEM chain inside the Envoy container (refused: nothing puts files there yet).")
     private_key: NonEmptyStr
 
 
@@ -27,7 +31,7 @@ class ServerCertificate(Spec):
 
     acm: Optional[NonEmptyStr] = Field(default=None, description="ACM certificate ARN (issued by AWS Private CA).")
     file: Optional[CertificateFiles] = None
-    sds: Optional[NonEmptyStr] = Field(default=None, description="SDS secret name.")
+    sds: Optional[NonEmptyStr] = Field(default=None, description="SDS secret name (refused: no task runs an SDS agent yet).")
 
 
 class ClientCertificate(Spec):
@@ -64,7 +68,8 @@ class ClientValidation(Spec):
 class ListenerTls(Spec):
     mode: TlsMode
     certificate: ServerCertificate
-    validation: Optional[ClientValidation] = Field(default=None, description="Mutual TLS: which clients are accepted.")
+    validation: Optional[ClientValidation] = Field(
+        default=None, description="Mutual TLS: which clients are accepted (refused: needs file or sds trust).")
 
 
 class ClientTls(Spec):
@@ -74,4 +79,5 @@ class ClientTls(Spec):
     ports: tuple[Port, ...] = Field(default=(), description="Only these backend ports; empty means all.")
     trust: ServerTrust
     subject_alternative_names: tuple[NonEmptyStr, ...] = ()
-    certificate: Optional[ClientCertificate] = Field(default=None, description="Mutual TLS: what this caller presents.")
+    certificate: Optional[ClientCertificate] = Field(
+        default=None, description="Mutual TLS: what this caller presents (refused: needs file or sds).")

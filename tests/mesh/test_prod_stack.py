@@ -38,8 +38,8 @@ def test_production_sizing(prod):
 def test_an_existing_vpc_without_dns_hostnames_is_refused(monkeypatch):
     original = OfflineMocks._vpc
 
-    def vpc_without_hostnames(self, args):
-        return {**original(self, args), "enableDnsHostnames": False}
+    def vpc_without_hostnames(self, args, region):
+        return {**original(self, args, region), "enableDnsHostnames": False}
 
     monkeypatch.setattr(OfflineMocks, "_vpc", vpc_without_hostnames)
     with pytest.raises(Exception, match="needs DNS support and DNS hostnames enabled"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mesh_components.offline.runner import run_stack
+from mesh_components.topology import naming
 from mesh_components.topology.graph import MeshGraph
 
 from .stack_view import LOAD_BALANCER_GROUP, Rule, StackView, expected_rules
@@ -190,7 +191,9 @@ def test_the_load_balancer_is_the_only_public_thing(dev):
 
 
 def test_gateway_service_registers_into_the_load_balancer_target_group(dev):
-    target_group = dev.one("aws:lb/targetGroup:TargetGroup", name="color-mesh-dev-gateway")
+    (vpc,) = dev.of_type("aws:ec2/vpc:Vpc")
+    target_group = dev.one("aws:lb/targetGroup:TargetGroup", name=naming.target_group_name(
+        "color-mesh", "dev", "gateway", 80, protocol="TCP", target_type="ip", vpc_id=vpc.id))
     assert (target_group.outputs["targetType"], target_group.outputs["protocol"]) == ("ip", "TCP")
     listener = dev.of_type("aws:lb/listener:Listener")[0]
     assert listener.outputs["defaultActions"] == [{"type": "forward", "targetGroupArn": target_group.outputs["arn"]}]
@@ -232,11 +235,15 @@ FIXED_NAME_TYPES = {
     "aws:iam/role:Role", "aws:ecs/cluster:Cluster", "aws:ecs/service:Service", "aws:cloudwatch/logGroup:LogGroup",
     "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup",
 }
+# Replaced delete-before-replace: an input that forces a replacement can change while the name stays (a load
+# balancer's subnets, an ECS service's launch settings in its cluster). Every other fixed name changes with every
+# such input, or lives in a scope that does, so it is replaced create-before-delete (test_replacement_safety.py).
+DELETE_BEFORE_REPLACE = {"aws:lb/loadBalancer:LoadBalancer", "aws:ecs/service:Service"}
 
 
-def test_fixed_names_delete_before_replace(dev):
+def test_fixed_names_are_replaced_in_the_order_their_names_allow(dev):
     named = {r.type for r in dev.recording.resources if r.custom and "name" in r.inputs}
     assert named == FIXED_NAME_TYPES
     for resource in dev.recording.resources:
         if resource.type in FIXED_NAME_TYPES:
-            assert resource.delete_before_replace, resource.urn
+            assert resource.delete_before_replace == (resource.type in DELETE_BEFORE_REPLACE), resource.urn

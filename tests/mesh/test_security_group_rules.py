@@ -26,7 +26,24 @@ def test_reference_rules(reference_graph):
 
 def test_rule_names_are_unique(reference_graph):
     rules = rule_specs(reference_graph, ["0.0.0.0/0", "::/0", "10.0.0.0/8"])
-    assert len({r.resource_name for r in rules}) == len(rules)
+    assert len({r.resource_name("sg") for r in rules}) == len(rules)
+
+
+def test_rule_names_of_colliding_hyphenated_colors_differ():
+    # color a-ingress-color-b called by color c, and color a called by color b-ingress-color-c: both hyphen-
+    # joined names were `color-a-ingress-color-b-ingress-color-c-80`.
+    first = RuleSpec("color-a-ingress-color-b", "ingress", 80, peer_group="color-c")
+    second = RuleSpec("color-a", "ingress", 80, peer_group="color-b-ingress-color-c")
+    assert first.legacy_name("sg") == second.legacy_name("sg")
+    assert first.resource_name("sg") != second.resource_name("sg")
+
+
+def test_cidrs_are_one_rule_per_network_and_name_apart_by_version(reference_graph):
+    rules = rule_specs(reference_graph, ["2001:DB8::/32", "2001:db8::/32", "1.2.0.0/32", "1:2:0:0::/32"])
+    lb_ingress = sorted(r.cidr for r in rules if r.group == "load-balancer" and r.direction == "ingress")
+    assert lb_ingress == ["1.2.0.0/32", "1:2::/32", "2001:db8::/32"]
+    names = [r.resource_name("sg") for r in rules if r.cidr and r.group == "load-balancer"]
+    assert len(set(names)) == 3 and "sg-load-balancer.ingress.ipv4-1_2_0_0/32.80" in names
 
 
 def test_colors_and_gateway_with_the_same_name_get_different_groups(reference_data):

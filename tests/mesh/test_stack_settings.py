@@ -33,6 +33,7 @@ def test_values_arrive_as_strings_like_pulumi_config():
     ("envoyImage", "public.ecr.aws/appmesh/aws-appmesh-envoy:latest", "pinned to a version tag"),
     ("envoyImage", "public.ecr.aws/appmesh/aws-appmesh-envoy", "pinned to a version tag"),
     ("envoyImage", "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.15.0.0-prod", "v1.17.2.0-prod and later"),
+    ("envoyImage", "public.ecr.aws/appmesh/Envoy:v1.29.6.0-prod", "has repository path component 'Envoy'"),
     ("logRetentionDays", "31", "CloudWatch accepts"),
     ("publicCidrs", '["not-a-cidr"]', "does not appear to be"),
     ("vpcCidr", "8.8.0.0/16", "private IPv4 block"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mesh_components.topology import checks
+from mesh_components.topology import checks, container_checks
 from mesh_components.topology.checks import ERROR_CHECKS
 from tests.corpus import assert_fails_with_exactly, parsed_models
 
@@ -24,6 +24,7 @@ EXPECTED = {
     "backends_not_a_list.yaml": ["3:31: colors.red.backends: expected a list, got 'blue'"],
     "bad_route_name.yaml": ['6:5: gateway.routes["all routes"]: invalid route name \'all routes\'; allowed: 1-255 letters, digits, hyphens and underscores'],
     "color_and_router_same_name.yaml": ["6:3: routers.blue: 'blue' is already a color; colors and routers share one name space (each becomes blue.colors.local); rename one"],
+    "color_named_envoy.yaml": ["4:3: colors.envoy: a color cannot be called 'envoy': its app container would share that name with the Envoy sidecar in the same task; rename it (taken: cloudwatch-agent, envoy, xray-daemon)"],
     "color_name_not_dns.yaml": ["3:3: colors.Red_1: invalid name 'Red_1'; allowed: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen, at most 63"],
     "comment_only.yaml": ['1:1: file is empty; expected a mapping with the keys mesh, colors, routers, gateway'],
     "count_with_underscores.yaml": ["3:46: colors.red.count: '1_000' is read as the number 1000 (YAML 1.1 ignores underscores); write 1000 if that is meant, or quote it for text"],
@@ -46,6 +47,8 @@ EXPECTED = {
     "gateway_too_many_routes.yaml": ['6:5: gateway.routes: 1001 gateway routes; each reaches App Mesh with a priority from 1 to 1000 in the order they are tried, so a gateway has at most 1000 routes'],
     "health_check_path_on_tcp.yaml": ['6:26: colors.red.health_check.path: a tcp service is probed without a path; health_check.path is for http and http2 services (remove it)'],
     "health_interval_with_underscore.yaml": ["5:58: colors.red.health_check.interval_seconds: '1_0' is read as the number 10 (YAML 1.1 ignores underscores); write 10 if that is meant, or quote it for text"],
+    "image_uppercase_repository.yaml": ["4:12: colors.red.image: image '111122223333.dkr.ecr.us-east-1.amazonaws.com/Team/app:1.0' has repository path component 'Team'; components are lowercase letters and digits, joined by '.', '_', '__' or hyphens; expected [registry/]repository[:tag][@sha256:<64 hex digits>]"],
+    "image_with_space.yaml": ["3:16: colors.red.image: image 'forsakenidol/color app' contains whitespace; expected [registry/]repository[:tag][@sha256:<64 hex digits>]"],
     "invalid_utf8.yaml": ['3:19: invalid UTF-8 byte 0xe9; a topology file is UTF-8 text'],
     "key_not_text.yaml": ['5:23: colors.red.env: key \'8080\' is read as an integer; keys must be text (quote it: "8080")'],
     "merge_key.yaml": ['5:5: colors.blue: merge keys (<<) are not supported; write the keys out (aliases of whole values work)'],
@@ -73,6 +76,7 @@ EXPECTED = {
     "self_backend.yaml": ["4:38: colors.blue.backends[1]: a color cannot be its own backend; list the services it calls (known: red)"],
     "self_referencing_alias.yaml": ['3:22: nested deeper than 64 levels (is an alias used inside its own anchor?)'],
     "service_name_too_long.yaml": [f"5:3: colors.{LONG}: {LONG}.{LONG_NAMESPACE} is 254 characters; a DNS name may have at most 253"],
+    "sidecar_image_bad_tag.yaml": ["5:22: mesh.observability.metrics.image: image 'public.ecr.aws/cloudwatch-agent/cloudwatch-agent:' has tag ''; a tag is 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-'; expected [registry/]repository[:tag][@sha256:<64 hex digits>]"],
     "syntax_error.yaml": ["5:4: invalid YAML: expected <block end>, but found '<block mapping start>' (while parsing a block mapping at line 3); check indentation and quoting here"],
     "target_protocol_mismatch.yaml": ["9:19: routers.router.routes.all.targets.blue: color 'blue' listens on grpc but the router on http; a router's targets must all speak the router's protocol"],
     "too_many_targets.yaml": ['19:18: routers.router.routes.all.targets: 11 targets; a route has 1-10 targets'],
@@ -108,6 +112,6 @@ def test_broken_file_fails_with_exact_problems(name):
 
 
 def test_corpus_exercises_every_semantic_check_of_the_checks_module():
-    own_checks = [check for check in ERROR_CHECKS if check.__module__ == checks.__name__]
+    own_checks = [check for check in ERROR_CHECKS if check.__module__ in (checks.__name__, container_checks.__name__)]
     fired = {check.__name__ for check in own_checks for topology in parsed_models(BROKEN) if list(check(topology))}
     assert fired == {check.__name__ for check in own_checks}

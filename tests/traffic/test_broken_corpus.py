@@ -245,17 +245,29 @@ EXPECTED = {
     'tls_bad_certificate_arn.yaml': [
         "7:26: colors.red.tls.certificate.acm: 'arn:aws:acm:us-east-1:1234:certificate/abc' is not an ACM certificate ARN; expected arn:aws:acm:<region>:<12-digit account>:certificate/<id>",
     ],
+    'tls_certificate_from_file.yaml': [
+        '7:21: colors.red.tls.certificate.file: a listener certificate from file is not supported on ECS yet: nothing puts certificate files into the Envoy container; use acm (an ACM certificate ARN issued by AWS Private CA)',
+    ],
     'tls_certificate_none.yaml': [
         '5:38: colors.red.tls.certificate: a certificate needs exactly one of acm, file, sds (found none)',
     ],
     'tls_certificate_two_sources.yaml': [
         '7:20: colors.red.tls.certificate: a certificate needs exactly one of acm, file, sds (found both acm and sds)',
     ],
+    'tls_client_certificate.yaml': [
+        '9:9: colors.red.backend_tls_for.blue.certificate: a client certificate (mutual TLS) is not supported on ECS yet: App Mesh takes it only from file or sds, which no task provides; remove certificate',
+    ],
     'tls_client_certificate_none.yaml': [
         '8:20: colors.red.backend_tls.certificate: a client certificate needs exactly one of file, sds (found none)',
     ],
+    'tls_client_validation.yaml': [
+        '8:7: colors.red.tls.validation: client validation (mutual TLS) is not supported on ECS yet: App Mesh checks clients only against file or sds trust, which no task provides; remove validation (an ACM certificate still encrypts and proves the server)',
+    ],
     'tls_four_cas.yaml': [
         '9:14: colors.green.backend_tls.trust.acm: 4 certificate authorities; allowed: 1-3',
+    ],
+    'tls_gateway_certificate_from_sds.yaml': [
+        '5:37: gateway.tls.certificate.sds: a listener certificate from sds is not supported on ECS yet: the task runs no SDS agent and Envoy gets no APPMESH_SDS_SOCKET_PATH socket; use acm (an ACM certificate ARN issued by AWS Private CA)',
     ],
     'tls_mode_disabled.yaml': [
         "5:17: colors.red.tls.mode: 'DISABLED' is not allowed; allowed: STRICT, PERMISSIVE",
@@ -274,6 +286,9 @@ EXPECTED = {
     ],
     'tls_required_unknown_value.yaml': [
         '1:47: mesh.tls: boolean true is not allowed; allowed: required, optional',
+    ],
+    'tls_trust_from_file.yaml': [
+        '5:13: mesh.backend_tls.trust.file: trust from file is not supported on ECS yet: nothing puts certificate files into the Envoy container; use acm (1-3 AWS Private CA ARNs)',
     ],
     'tls_validation_trust_from_acm.yaml': [
         "9:17: colors.red.tls.validation.trust.acm: unknown key 'acm'; allowed here: file, sds",

@@ -12,7 +12,11 @@ from .stacks import FIXTURES, GATEWAY, gateway_route_spec, ms, node_spec, route_
 
 MESH_CA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/mesh-ca"
 GATEWAY_CA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/gw-ca"
+ROUTER_CA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/router-ca"
+BLUE_CA = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/blue-ca"
 RED_CERT = "arn:aws:acm:us-east-1:123456789012:certificate/red-cert"
+BLUE_CERT = "arn:aws:acm:us-east-1:123456789012:certificate/blue-cert"
+GREEN_CERT = "arn:aws:acm:us-east-1:123456789012:certificate/green-cert"
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +33,7 @@ def test_listener_health_check_timeouts_outliers_pool_and_tls(stack):
         "outlierDetection": {"maxServerErrors": 5.0, "interval": ms(10000), "baseEjectionDuration": ms(30000),
                              "maxEjectionPercent": 50.0},
         "connectionPool": {"https": [{"maxConnections": 100.0, "maxPendingRequests": 10.0}]},
-        "tls": {"mode": "STRICT", "certificate": {"acm": {"certificateArn": RED_CERT}},
-                "validation": {"trust": {"file": {"certificateChain": "/certs/ca.pem"}},
-                               "subjectAlternativeNames": {"match": {"exacts": ["blue.colors.local"]}}}},
+        "tls": {"mode": "STRICT", "certificate": {"acm": {"certificateArn": RED_CERT}}},
     }]
 
 
@@ -39,19 +41,16 @@ def test_several_listeners_each_with_their_own_settings(stack):
     """No health check is configured on blue, so its listeners get none (no default probe)."""
     assert node_spec(stack, "blue")["listeners"] == [
         {"portMapping": {"port": 80.0, "protocol": "http"},
-         "tls": {"mode": "PERMISSIVE", "certificate": {"sds": {"secretName": "blue-server"}}}},
+         "tls": {"mode": "PERMISSIVE", "certificate": {"acm": {"certificateArn": BLUE_CERT}}}},
         {"portMapping": {"port": 9090.0, "protocol": "http2"},
          "timeout": {"http2": {"perRequest": ms(30000)}},
          "connectionPool": {"http2s": [{"maxRequests": 200.0}]}},
     ]
 
 
-def test_listener_certificate_from_files_and_client_validation_from_sds(stack):
+def test_listener_certificate_from_acm_without_client_validation(stack):
     assert node_spec(stack, "green")["listeners"][0]["tls"] == {
-        "mode": "PERMISSIVE",
-        "certificate": {"file": {"certificateChain": "/certs/green.pem", "privateKey": "/certs/green.key"}},
-        "validation": {"trust": {"sds": {"secretName": "client-ca"}}},
-    }
+        "mode": "PERMISSIVE", "certificate": {"acm": {"certificateArn": GREEN_CERT}}}
 
 
 def test_app_ports_and_container_ports_list_every_listener(stack):
@@ -76,16 +75,15 @@ def test_backend_client_policies_per_backend_and_default(stack):
     red = node_spec(stack, "red")
     assert red["backends"] == [{"virtualService": {
         "virtualServiceName": "router.colors.local",
-        "clientPolicy": {"tls": {"enforce": True,
-                                 "validation": {"trust": {"file": {"certificateChain": "/certs/ca.pem"}}},
-                                 "certificate": {"sds": {"secretName": "red-client"}}}}}}]
+        "clientPolicy": {"tls": {"enforce": True, "validation": {
+            "trust": {"acm": {"certificateAuthorityArns": [ROUTER_CA]}},
+            "subjectAlternativeNames": {"match": {"exacts": ["router.colors.local"]}}}}}}}]
     assert red["backendDefaults"] == {"clientPolicy": {"tls": {
         "enforce": True,
         "validation": {"trust": {"acm": {"certificateAuthorityArns": [MESH_CA]}},
                        "subjectAlternativeNames": {"match": {"exacts": ["red.colors.local", "blue.colors.local"]}}}}}}
     assert node_spec(stack, "blue")["backendDefaults"] == {"clientPolicy": {"tls": {
-        "enforce": False, "ports": [8080.0], "validation": {"trust": {"sds": {"secretName": "mesh-trust"}}},
-        "certificate": {"file": {"certificateChain": "/certs/blue.pem", "privateKey": "/certs/blue.key"}}}}}
+        "enforce": False, "ports": [8080.0], "validation": {"trust": {"acm": {"certificateAuthorityArns": [BLUE_CA]}}}}}}
     assert "backendDefaults" not in node_spec(stack, "green")  # it calls nothing
 
 
@@ -161,8 +159,10 @@ def test_task_roles_may_read_exactly_the_tls_material_they_use(stack):
     assert red["TlsCertificates"]["Action"] == ["acm:ExportCertificate"]
     assert red["TlsCertificates"]["Resource"] == [RED_CERT]
     assert red["TlsTrust"]["Action"] == ["acm-pca:GetCertificateAuthorityCertificate"]
-    assert red["TlsTrust"]["Resource"] == [MESH_CA]  # its per-backend policy trusts a file, its default the mesh CA
-    assert set(statements("blue")) == {"EnvoyConfig"}  # SDS and its own default: no ACM material
-    assert set(statements("green")) == {"EnvoyConfig"}  # no backends: the mesh default does not apply
+    assert red["TlsTrust"]["Resource"] == [MESH_CA, ROUTER_CA]  # its default (the mesh's) and its router policy
+    blue = statements("blue")
+    assert (blue["TlsCertificates"]["Resource"], blue["TlsTrust"]["Resource"]) == ([BLUE_CERT], [BLUE_CA])
+    green = statements("green")  # no backends: the mesh default does not apply
+    assert set(green) == {"EnvoyConfig", "TlsCertificates"} and green["TlsCertificates"]["Resource"] == [GREEN_CERT]
     gateway = statements("gateway")
     assert set(gateway) == {"EnvoyConfig", "TlsTrust"} and gateway["TlsTrust"]["Resource"] == [GATEWAY_CA]
