@@ -44,8 +44,11 @@ class Network(MeshComponent):
         self.private_subnet_ids = pulumi.Output.from_input(list(network.private_subnet_ids))
 
     def _create(self, name: str, cidr: str) -> None:
-        zones = aws.get_availability_zones(state="available", opts=self.invoke()).names[:ZONE_COUNT]
-        public_blocks, private_blocks = _subnet_blocks(cidr, len(zones))
+        # The output form: a blocking look-up through the component's provider would have to await the provider
+        # inside a nested event loop (the SDK's sync invoke), which it leaves behind unclosed.
+        available = aws.get_availability_zones_output(state="available", opts=self.invoke_output()).names
+        zones = [available.apply(lambda names, index=index: _zone(names, index)) for index in range(ZONE_COUNT)]
+        public_blocks, private_blocks = _subnet_blocks(cidr, ZONE_COUNT)
         vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=cidr, enable_dns_support=True, enable_dns_hostnames=True,
                           tags={"Name": name}, opts=self.child())
         gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, opts=self.child())
@@ -63,7 +66,7 @@ class Network(MeshComponent):
         self.public_subnet_ids = pulumi.Output.all(*[subnet.id for subnet in public])
         self.private_subnet_ids = pulumi.Output.all(*[subnet.id for subnet in private])
 
-    def _subnet(self, name: str, vpc: aws.ec2.Vpc, block: str, zone: str) -> aws.ec2.Subnet:
+    def _subnet(self, name: str, vpc: aws.ec2.Vpc, block: str, zone: pulumi.Input[str]) -> aws.ec2.Subnet:
         return aws.ec2.Subnet(name, vpc_id=vpc.id, cidr_block=block, availability_zone=zone,
                               map_public_ip_on_launch=False, tags={"Name": name}, opts=self.child())
 
@@ -74,6 +77,13 @@ class Network(MeshComponent):
         for index, subnet in enumerate(subnets):
             aws.ec2.RouteTableAssociation(f"{name}-{index}", route_table_id=table.id, subnet_id=subnet.id,
                                           opts=self.child())
+
+
+def _zone(names: list[str], index: int) -> str:
+    if len(names) < ZONE_COUNT:
+        raise pulumi.RunError(f"the region has {len(names)} available availability zone(s); the mesh's VPC needs "
+                              f"{ZONE_COUNT} (or set color-mesh:network to an existing VPC)")
+    return names[index]
 
 
 def _subnet_blocks(cidr: str, zones: int) -> tuple[list[str], list[str]]:
