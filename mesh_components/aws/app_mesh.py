@@ -91,7 +91,7 @@ class AppMesh(MeshComponent):
         gateway = graph.topology.gateway
         virtual_gateway = aws.appmesh.VirtualGateway(
             f"{name}-{gateway.name}-gateway", name=gateway.name, mesh_name=self.mesh_name,
-            spec=virtual_gateway_spec(graph.topology), opts=self.child())
+            spec=virtual_gateway_spec(graph), opts=self.child())
         for route_name, route, priority in graph.gateway_routes_by_precedence:
             aws.appmesh.GatewayRoute(
                 f"{name}-{gateway.name}-{route_name}-gateway-route", name=route_name, mesh_name=self.mesh_name,

@@ -24,7 +24,6 @@ from .security_groups import SecurityGroups
 from .service_discovery import ServiceDiscovery
 from .observability import sidecar_statements
 from .task_definition import EnvoySetup, TaskLogging, app_ports, color_containers, gateway_containers, proxy_configuration
-from .tls import color_tls_arns, gateway_tls_arns
 
 
 class ColorMesh(MeshComponent):
@@ -63,7 +62,7 @@ class ColorMesh(MeshComponent):
         spec = WorkloadSpec(
             service_name=color_name, family=self._physical_name(naming.task_family, color_name),
             role_name=self._physical_name(naming.task_role_name, color_name), mesh_resource_arn=node_arn,
-            task_role_statements=self._task_role_statements(*color_tls_arns(self.graph.topology, color)),
+            task_role_statements=self._task_role_statements(Workload("color", color_name)),
             cpu=color.cpu, memory=color.memory, desired_count=self.settings.task_count(color.count),
             containers=containers, proxy=proxy_configuration(app_ports(color)),
             security_group_id=self.security_groups.for_workload(Workload("color", color_name)).id,
@@ -92,7 +91,7 @@ class ColorMesh(MeshComponent):
         spec = WorkloadSpec(
             service_name=gateway.name, family=self._physical_name(naming.task_family, gateway.name),
             role_name=self._physical_name(naming.task_role_name, gateway.name), mesh_resource_arn=gateway_arn,
-            task_role_statements=self._task_role_statements(*gateway_tls_arns(self.graph.topology, gateway)),
+            task_role_statements=self._task_role_statements(self.graph.gateway),
             cpu=gateway.cpu, memory=gateway.memory, desired_count=self.settings.task_count(gateway.count),
             containers=containers, proxy=None,
             security_group_id=self.security_groups.for_workload(self.graph.gateway).id,
@@ -112,7 +111,9 @@ class ColorMesh(MeshComponent):
         workloads.append((gateway, f"{name}-{self.graph.topology.gateway.name}-gateway"))
         return naming.legacy_aliases(workloads).get(gateway)
 
-    def _task_role_statements(self, certificate_arns: list[str], authority_arns: list[str]) -> pulumi.Output:
+    def _task_role_statements(self, workload: Workload) -> pulumi.Output:
+        certificate_arns = self.graph.served_certificates(workload)
+        authority_arns = self.graph.caller_tls(workload).trusted_authorities
         observability = self.graph.topology.mesh.observability
         return self.ecs.log_group.arn.apply(lambda log_group_arn: [
             *tls_statements(certificate_arns, authority_arns), *sidecar_statements(observability, log_group_arn)])

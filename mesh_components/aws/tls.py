@@ -1,13 +1,12 @@
-"""App Mesh TLS specs (listener TLS, client policies) and the ARNs the task role must be able to read.
+"""App Mesh TLS specs: listener TLS and client policies.
 
 Spec builders translate a validated model; the same dicts fit virtual nodes and gateways.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Optional
 
-from ..topology.model import Color, Gateway, Topology
 from ..topology.tls import ClientTls, ListenerTls
 from .spec_dicts import compact
 
@@ -43,6 +42,11 @@ def listener_tls_spec(tls: Optional[ListenerTls]) -> Optional[dict]:
     return compact(mode=tls.mode, certificate=_certificate(tls.certificate), validation=validation)
 
 
+def backend_defaults_spec(default: Optional[ClientTls]) -> Optional[dict]:
+    """A caller's `backend_defaults`: its default client policy, when it has one."""
+    return {"client_policy": client_policy_spec(default)} if default else None
+
+
 def client_policy_spec(tls: Optional[ClientTls]) -> Optional[dict]:
     if tls is None:
         return None
@@ -52,30 +56,3 @@ def client_policy_spec(tls: Optional[ClientTls]) -> Optional[dict]:
         validation=compact(trust=_trust(tls.trust), subject_alternative_names=_sans(tls.subject_alternative_names)),
         certificate=_certificate(tls.certificate) if tls.certificate else None,
     )}
-
-
-def _client_policies_of_color(topology: Topology, color: Color) -> list[ClientTls]:
-    default = color.backend_tls or topology.mesh.backend_tls
-    policies = [policy for backend, policy in color.backend_tls_for.items() if backend in color.backends]
-    return policies + ([default] if default and color.backends else [])
-
-
-def _acm_certificates(tls_specs: Iterable[Optional[ListenerTls]]) -> list[str]:
-    return sorted({tls.certificate.acm for tls in tls_specs if tls and tls.certificate.acm})
-
-
-def _private_cas(policies: Iterable[ClientTls]) -> list[str]:
-    return sorted({arn for policy in policies for arn in (policy.trust.acm or ())})
-
-
-def color_tls_arns(topology: Topology, color: Color) -> tuple[list[str], list[str]]:
-    """(ACM certificate ARNs its listeners serve, Private CA ARNs its backend calls trust)."""
-    certificates = _acm_certificates(listener.tls for listener in color.all_listeners)
-    return certificates, _private_cas(_client_policies_of_color(topology, color))
-
-
-def gateway_tls_arns(topology: Topology, gateway: Gateway) -> tuple[list[str], list[str]]:
-    policy = gateway.backend_tls or topology.mesh.backend_tls
-    certificates = _acm_certificates(listener.tls for listener in gateway.all_listeners)
-    return certificates, _private_cas([policy] if policy and gateway.routes else [])
-

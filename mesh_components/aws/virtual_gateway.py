@@ -6,20 +6,20 @@ import pulumi
 import pulumi_aws as aws
 
 from ..topology.listeners import GatewayListener
-from ..topology.model import Gateway, GatewayRoute, Topology
+from ..topology.graph import MeshGraph
+from ..topology.model import Gateway, GatewayRoute
 from .health_check import health_check_spec
 from .observability import access_log_spec
 from .route_match import grpc_gateway_match, http_gateway_match
 from .spec_dicts import compact
-from .tls import client_policy_spec, listener_tls_spec
+from .tls import backend_defaults_spec, listener_tls_spec
 
 
-def virtual_gateway_spec(topology: Topology) -> aws.appmesh.VirtualGatewaySpecArgs:
-    gateway = topology.gateway
-    default_policy = client_policy_spec(gateway.backend_tls or topology.mesh.backend_tls)
+def virtual_gateway_spec(graph: MeshGraph) -> aws.appmesh.VirtualGatewaySpecArgs:
+    gateway = graph.topology.gateway
     return aws.appmesh.VirtualGatewaySpecArgs(
         listeners=[gateway_listener_spec(listener) for listener in gateway.all_listeners],
-        backend_defaults={"client_policy": default_policy} if default_policy and gateway.routes else None,
+        backend_defaults=backend_defaults_spec(graph.caller_tls(graph.gateway).default),
         logging={"access_log": access_log_spec(gateway.access_log)},
     )
 

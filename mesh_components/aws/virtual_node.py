@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pulumi_aws as aws
 
-from ..topology.graph import MeshGraph
+from ..topology.graph import MeshGraph, Workload
 from ..topology.listeners import Listener
 from .health_check import health_check_spec
 from .observability import access_log_spec
 from .resilience import connection_pool_spec, outlier_detection_spec, timeout_spec
 from .spec_dicts import compact
-from .tls import client_policy_spec, listener_tls_spec
+from .tls import backend_defaults_spec, client_policy_spec, listener_tls_spec
 
 
 def virtual_node_spec(graph: MeshGraph, color_name: str) -> aws.appmesh.VirtualNodeSpecArgs:
     topology = graph.topology
     color = topology.colors[color_name]
     specs = aws.appmesh
-    default_policy = client_policy_spec(color.backend_tls or topology.mesh.backend_tls)
+    client_tls = graph.caller_tls(Workload("color", color_name))
     return specs.VirtualNodeSpecArgs(
         listeners=[listener_spec(listener) for listener in color.all_listeners],
         service_discovery=specs.VirtualNodeSpecServiceDiscoveryArgs(
@@ -25,10 +25,10 @@ def virtual_node_spec(graph: MeshGraph, color_name: str) -> aws.appmesh.VirtualN
                 namespace_name=graph.namespace, service_name=color_name)),
         backends=[
             {"virtual_service": compact(virtual_service_name=service.dns_name,
-                                        client_policy=client_policy_spec(color.backend_tls_for.get(service.name)))}
+                                        client_policy=client_policy_spec(client_tls.per_backend.get(service.name)))}
             for service in graph.backends_of(color_name)
         ],
-        backend_defaults={"client_policy": default_policy} if default_policy and color.backends else None,
+        backend_defaults=backend_defaults_spec(client_tls.default),
         logging={"access_log": access_log_spec(color.access_log)},
     )
 

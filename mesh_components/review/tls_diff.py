@@ -21,7 +21,6 @@ from typing import Iterator, Optional
 
 from mesh_components.topology.graph import CallEdge, MeshGraph
 from mesh_components.topology.tls import ClientTls, ListenerTls
-from mesh_components.topology.tls_checks import effective_client_tls
 
 from .access_diff import describe_edge
 
@@ -93,10 +92,7 @@ def _names_widened(was: tuple[str, ...], now: tuple[str, ...], verb: str) -> Opt
 
 
 def _client_policy(graph: MeshGraph, edge: CallEdge) -> Optional[ClientTls]:
-    topology = graph.topology
-    if edge.caller.kind == "gateway":
-        return topology.gateway.backend_tls or topology.mesh.backend_tls
-    return effective_client_tls(topology, edge.caller.name, edge.service)
+    return graph.client_tls(edge.caller, edge.service)
 
 
 def _enforced(policy: Optional[ClientTls], port: int) -> bool:

@@ -13,11 +13,11 @@ from typing import Callable, Optional, Union
 
 from ..topology.check_support import all_color_listeners, color_listeners, gateway_listeners
 from ..topology.errors import Problem
-from ..topology.graph import MeshGraph
+from ..topology.graph import MeshGraph, Workload
 from ..topology.matches import HeaderMatch, QueryParameterMatch
 from ..topology.model import Topology
 from ..topology.observability import ACCESS_LOG_PATH
-from ..topology.tls_checks import _client_tls
+from ..topology.tls_checks import client_tls_settings
 from .gateway_rules import TARGET, gateway_problems, gateway_routes_in_order
 from .service_connect_config import CLIENT_ALIAS_MAX, DISCOVERY_NAME_MAX, MS_PER_SECOND, discovery_name, tls_issuer
 
@@ -94,7 +94,7 @@ def check_gateway_listener_protocols(topology: Topology) -> Iterator[Problem]:
 
 
 def check_client_tls(topology: Topology) -> Iterator[Problem]:
-    for path, policy in _client_tls(topology):
+    for path, policy in client_tls_settings(topology):
         if policy.certificate is not None:
             yield _error("mutual TLS cannot be honoured: Service Connect presents no client certificates; remove "
                          "certificate, or deploy with target app-mesh", path + ("certificate",), on_key=True)
@@ -114,7 +114,7 @@ def check_gateway_backend_tls(topology: Topology) -> Iterator[Problem]:
     if gateway is None or not gateway.routes:
         return
     path = ("gateway", "backend_tls") if gateway.backend_tls else ("mesh", "backend_tls")
-    policy = gateway.backend_tls or topology.mesh.backend_tls
+    policy = MeshGraph(topology).caller_tls(Workload("gateway", gateway.name)).default
     if policy is not None and policy.enforce:
         yield _error("the gateway's TLS towards its targets cannot be honoured: an ALB does not verify its targets' "
                      "certificates; set gateway.backend_tls with enforce: false (only the ALB's security group "

@@ -25,7 +25,6 @@ from ..topology.listeners import Listener
 from ..topology.model import Topology
 from ..topology.observability import AccessLog
 from ..topology.tls import ClientTls
-from ..topology.tls_checks import effective_client_tls
 
 DISCOVERY_NAME_MAX = 64
 CLIENT_ALIAS_MAX = 127
@@ -115,9 +114,8 @@ def access_log_configuration(log: AccessLog) -> AccessLogConfiguration:
 
 def tls_issuer(topology: Topology, color: str) -> tuple[Optional[str], tuple[str, ...]]:
     """(the Private CA `color`'s callers trust, every CA they name): one CA is what Service Connect TLS takes."""
-    policies: list[Optional[ClientTls]] = [effective_client_tls(topology, caller, color)
-                                           for caller, spec in topology.colors.items() if color in spec.backends]
-    if topology.gateway and color in MeshGraph(topology).exposed_services:
-        policies.append(topology.gateway.backend_tls or topology.mesh.backend_tls)
+    graph = MeshGraph(topology)
+    callers = {edge.caller for edge in graph.edges if edge.service == color}
+    policies: list[Optional[ClientTls]] = [graph.client_tls(caller, color) for caller in sorted(callers)]
     authorities = tuple(sorted({arn for policy in policies if policy and policy.trust.acm for arn in policy.trust.acm}))
     return (authorities[0] if len(authorities) == 1 else None), authorities

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, Mapping, Optional
 
 from .model import GatewayRoute, Topology
+from .tls import ClientTls
 
 WorkloadKind = Literal["color", "gateway"]
 
@@ -69,6 +71,30 @@ class CallEdge:
     @property
     def access(self) -> Access:
         return Access(self.caller, self.callee, self.port)
+
+
+@dataclass(frozen=True)
+class CallerTls:
+    """The client TLS one caller's calls use: a default for every backend it calls, and its own per backend.
+
+    The one place that says which policy applies: App Mesh specs, IAM grants, checks and reviews all read it.
+    """
+
+    default: Optional[ClientTls]
+    per_backend: Mapping[str, ClientTls]
+
+    def towards(self, service: str) -> Optional[ClientTls]:
+        return self.per_backend.get(service) or self.default
+
+    @property
+    def policies(self) -> tuple[ClientTls, ...]:
+        """Every policy in effect: the per-backend ones, then the default."""
+        return (*self.per_backend.values(), *((self.default,) if self.default else ()))
+
+    @property
+    def trusted_authorities(self) -> list[str]:
+        """AWS Private CA ARNs this caller's Envoy must be able to read, sorted."""
+        return sorted({arn for policy in self.policies for arn in (policy.trust.acm or ())})
 
 
 @dataclass(frozen=True, order=True)
@@ -210,6 +236,33 @@ class MeshGraph:
         ranked = sorted((route.priority, name) for name, route in routes.items() if route.priority is not None)
         ranks = {name: rank for rank, (_, name) in enumerate(ranked, start=1)}
         return {name: ranks.get(name) for name in routes}
+
+    def caller_tls(self, caller: Workload) -> CallerTls:
+        """Which client TLS `caller` uses towards each service it calls (nothing when it calls nothing).
+
+        A color's own `backend_tls_for` entry wins, then its `backend_tls`, then `mesh.backend_tls`; the
+        gateway has only the default (`gateway.backend_tls`, else the mesh's), for its route targets.
+        Reads only the model, so checks may ask before the topology is known to be valid.
+        """
+        mesh_default = self.topology.mesh.backend_tls
+        if caller.kind == "gateway":
+            gateway = self.topology.gateway
+            calls = bool(gateway and gateway.routes)
+            return CallerTls((gateway.backend_tls or mesh_default) if calls else None, MappingProxyType({}))
+        color = self.topology.colors[caller.name]
+        per_backend = {backend: policy for backend, policy in color.backend_tls_for.items() if backend in color.backends}
+        default = (color.backend_tls or mesh_default) if color.backends else None
+        return CallerTls(default, MappingProxyType(per_backend))
+
+    def client_tls(self, caller: Workload, service: str) -> Optional[ClientTls]:
+        """The client TLS `caller` uses when it calls `service`."""
+        return self.caller_tls(caller).towards(service)
+
+    def served_certificates(self, workload: Workload) -> list[str]:
+        """ACM certificate ARNs the workload's listeners serve, sorted."""
+        holder = self.topology.gateway if workload.kind == "gateway" else self.topology.colors[workload.name]
+        return sorted({listener.tls.certificate.acm for listener in holder.all_listeners
+                       if listener.tls and listener.tls.certificate.acm})
 
     @cached_property
     def unreachable_colors(self) -> tuple[str, ...]:

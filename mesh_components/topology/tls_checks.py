@@ -10,6 +10,7 @@ from typing import Optional
 from . import limits
 from .check_support import all_color_listeners, exactly_one, gateway_listeners, list_size
 from .errors import Problem
+from .graph import MeshGraph, Workload
 from .model import Topology
 from .tls import ClientTls, ListenerTls
 
@@ -23,7 +24,7 @@ def _listener_tls(topology: Topology) -> Iterator[tuple[tuple, ListenerTls]]:
             yield path + ("tls",), listener.tls
 
 
-def _client_tls(topology: Topology) -> Iterator[tuple[tuple, ClientTls]]:
+def client_tls_settings(topology: Topology) -> Iterator[tuple[tuple, ClientTls]]:
     if topology.mesh.backend_tls:
         yield ("mesh", "backend_tls"), topology.mesh.backend_tls
     for name, color in topology.colors.items():
@@ -48,7 +49,7 @@ def check_listener_tls(topology: Topology) -> Iterator[Problem]:
 
 
 def check_client_tls(topology: Topology) -> Iterator[Problem]:
-    for path, policy in _client_tls(topology):
+    for path, policy in client_tls_settings(topology):
         trust = path + ("trust",)
         yield from exactly_one(policy.trust, ("acm", "file", "sds"), trust, "trust")
         if policy.trust.acm is not None:
@@ -71,12 +72,6 @@ def check_backend_tls_targets(topology: Topology) -> Iterator[Problem]:
                               path=("colors", name, "backend_tls_for", backend), on_key=True)
 
 
-def effective_client_tls(topology: Topology, color: str, backend: str) -> Optional[ClientTls]:
-    """The client policy `color` uses towards `backend`: its own for that backend, its default, or the mesh's."""
-    spec = topology.colors[color]
-    return spec.backend_tls_for.get(backend) or spec.backend_tls or topology.mesh.backend_tls
-
-
 def check_tls_required(topology: Topology) -> Iterator[Problem]:
     """`mesh.tls: required`: every color listener STRICT, every call from a color or the gateway TLS-enforced."""
     if topology.mesh.tls != "required":
@@ -87,15 +82,16 @@ def check_tls_required(topology: Topology) -> Iterator[Problem]:
             found = "no tls" if listener.tls is None else f"tls mode {listener.tls.mode}"
             yield Problem(f"listener on port {listener.port} has {found}, but {why}; set tls.mode STRICT with a certificate",
                           path=path + (("tls", "mode") if listener.tls else ()))
+    graph = MeshGraph(topology)
     for name, color in topology.colors.items():
         for index, backend in enumerate(color.backends):
-            policy = effective_client_tls(topology, name, backend)
+            policy = graph.client_tls(Workload("color", name), backend)
             if policy is None or not policy.enforce:
                 yield Problem(f"calls to {backend!r} do not enforce TLS, but {why}; set backend_tls (here or on mesh) "
                               "with enforce: true", path=("colors", name, "backends", index))
     gateway = topology.gateway
     if gateway and gateway.routes:
-        policy = gateway.backend_tls or topology.mesh.backend_tls
+        policy = graph.caller_tls(Workload("gateway", gateway.name)).default
         if policy is None or not policy.enforce:
             yield Problem(f"the gateway's calls to its route targets do not enforce TLS, but {why}; "
                           "set gateway.backend_tls or mesh.backend_tls with enforce: true", path=("gateway",),
@@ -131,7 +127,7 @@ def check_tls_material_sources(topology: Topology) -> Iterator[Problem]:
             yield Problem("client validation (mutual TLS) is not supported on ECS yet: App Mesh checks clients only "
                           "against file or sds trust, which no task provides; remove validation (an ACM certificate "
                           "still encrypts and proves the server)", path=path + ("validation",), on_key=True)
-    for path, policy in _client_tls(topology):
+    for path, policy in client_tls_settings(topology):
         yield from _unprovided(policy.trust, "trust", path + ("trust",), USE_ACM_TRUST)
         if policy.certificate is not None and len(policy.certificate.given("file", "sds")) == 1:
             yield Problem("a client certificate (mutual TLS) is not supported on ECS yet: App Mesh takes it only from "
