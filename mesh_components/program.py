@@ -11,8 +11,8 @@ from pathlib import Path
 import pulumi
 from pulumi.runtime import config as pulumi_config
 
-from .aws.color_mesh import ColorMesh
-from .stack_settings import SettingsError, read_settings
+from .app_mesh.target import ColorMesh
+from .settings.stack_settings import SettingsError, read_settings
 from .topology.errors import TopologyError
 from .topology.graph import MeshGraph
 from .topology.loader import load_topology_with_warnings

@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..topology import naming
+from . import physical_names
 from ..topology.images import EcrRepository
 from .component import MeshComponent
 from .iam import ExecutionRole
@@ -20,12 +20,12 @@ class EcsCluster(MeshComponent):
                  image_repositories: list[EcrRepository], opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
         self.cluster = aws.ecs.Cluster(
-            f"{name}-cluster", name=naming.cluster_name(mesh_name, stack),
+            f"{name}-cluster", name=physical_names.cluster_name(mesh_name, stack),
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value=container_insights)],
             opts=self.child())
         self.log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs", name=naming.log_group_name(mesh_name, stack), retention_in_days=log_retention_days,
+            f"{name}-logs", name=physical_names.log_group_name(mesh_name, stack), retention_in_days=log_retention_days,
             opts=self.child())
-        self.execution_role = ExecutionRole(f"{name}-execution", naming.execution_role_name(mesh_name, stack),
+        self.execution_role = ExecutionRole(f"{name}-execution", physical_names.execution_role_name(mesh_name, stack),
                                             self.log_group.arn, image_repositories, opts=self.child())
         self.register_outputs({"clusterArn": self.cluster.arn, "logGroup": self.log_group.name})

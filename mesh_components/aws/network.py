@@ -8,7 +8,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..stack_settings import ExistingNetwork, StackSettings
+from ..settings.stack_settings import ExistingNetwork, StackSettings
 from .component import MeshComponent
 
 ZONE_COUNT = 2

@@ -16,7 +16,7 @@ from typing import Literal, Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..topology import naming
+from . import physical_names
 from ..topology.graph import MeshGraph, Workload
 from .component import MeshComponent, renamed_from
 
@@ -43,8 +43,8 @@ class RuleSpec:
     def resource_name(self, prefix: str) -> str:
         """Keyed by group, direction, peer and port, so no two rules share a name (group keys and CIDR keys
         hold no KEY_SEPARATOR)."""
-        peer = self.peer_group or naming.cidr_key(self.cidr)
-        return naming.keyed_name(prefix, self.group, self.direction, peer, str(self.port))
+        peer = self.peer_group or physical_names.cidr_key(self.cidr)
+        return physical_names.keyed_name(prefix, self.group, self.direction, peer, str(self.port))
 
     def legacy_name(self, prefix: str) -> str:
         """The name releases before keyed names gave the rule (hyphen-joined, ambiguous)."""
@@ -90,12 +90,12 @@ class SecurityGroups(MeshComponent):
             keys.append(LOAD_BALANCER_GROUP)
         mesh = graph.topology.mesh.name
         self.groups = {key: aws.ec2.SecurityGroup(f"{name}-{key}", vpc_id=vpc_id,
-                                                  description=naming.security_group_description(mesh, key),
-                                                  tags={"Name": naming.security_group_name_tag(mesh, key)},
+                                                  description=physical_names.security_group_description(mesh, key),
+                                                  tags={"Name": physical_names.security_group_name_tag(mesh, key)},
                                                   opts=self.child())
                        for key in keys}
         rules = rule_specs(graph, public_cidrs)
-        old_names = naming.legacy_aliases([(rule.resource_name(name), rule.legacy_name(name)) for rule in rules])
+        old_names = physical_names.legacy_aliases([(rule.resource_name(name), rule.legacy_name(name)) for rule in rules])
         for rule in rules:
             self._rule(rule.resource_name(name), rule, old_names.get(rule.resource_name(name)))
         self.register_outputs({key: group.id for key, group in self.groups.items()})

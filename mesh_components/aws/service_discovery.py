@@ -13,7 +13,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..topology import naming
+from . import physical_names
 from ..topology.graph import MeshGraph
 from .component import MeshComponent
 
@@ -33,7 +33,7 @@ class ServiceDiscovery(MeshComponent):
         self.services = {service: self._service(name, service) for service in graph.services}
         for router in graph.topology.routers:
             aws.servicediscovery.Instance(
-                f"{name}-{router}-placeholder", instance_id=naming.placeholder_instance_id(router),
+                f"{name}-{router}-placeholder", instance_id=physical_names.placeholder_instance_id(router),
                 service_id=self.services[router].id,
                 attributes={"AWS_INSTANCE_IPV4": ROUTER_PLACEHOLDER_IPV4}, opts=self.child())
         self.register_outputs({"namespaceId": self.namespace.id, "namespace": self.namespace.name})

@@ -11,7 +11,8 @@ import pulumi_aws as aws
 
 from ..topology.model import Color, Gateway
 from ..topology.observability import Observability
-from . import envoy, observability
+from ..app_mesh import envoy
+from ..app_mesh import observability
 
 
 @dataclass(frozen=True)

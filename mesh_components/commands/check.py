@@ -17,7 +17,7 @@ from mesh_components.commands.policy_hints import fix_hint
 from mesh_components.commands.stack_run import add_stack_argument, run_stack_or_report
 from mesh_components.offline.policy_runner import PolicyPackError, PolicyPackProcess, Verdict, load_policy_config
 from mesh_components.offline.recording import Recording
-from mesh_components.stack_config import StackConfigError, project_root, topology_path
+from mesh_components.settings.stack_file import StackConfigError, project_root, topology_path
 
 HELP = "Run a stack offline through the policy pack: exit 1 on any mandatory violation."
 

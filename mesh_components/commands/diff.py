@@ -10,7 +10,7 @@ from mesh_components.review.command_support import TOPOLOGY_HELP, CommandFailed,
 from mesh_components.review.diff_markdown import render_review_markdown
 from mesh_components.review.review import review_graphs
 from mesh_components.review.stack_review import review_stack
-from mesh_components.stack_config import project_root
+from mesh_components.settings.stack_file import project_root
 
 HELP = "Show what a change does to access, TLS, settings, routing and exposure; exit 3 when it widens."
 EXIT_ACCESS_WIDENED = 3

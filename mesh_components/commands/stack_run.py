@@ -11,7 +11,7 @@ from typing import Optional, Union
 
 from mesh_components.offline.recording import Recording
 from mesh_components.offline.runner import OfflineRunError, list_stacks, run_stack
-from mesh_components.stack_config import StackConfigError, project_root, topology_path
+from mesh_components.settings.stack_file import StackConfigError, project_root, topology_path
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.loader import load_topology
 

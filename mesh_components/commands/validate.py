@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mesh_components.stack_config import TOPOLOGY_KEY, StackConfigError, topology_path
+from mesh_components.settings.stack_file import TOPOLOGY_KEY, StackConfigError, topology_path
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.graph import MeshGraph
 from mesh_components.topology.loader import load_topology_with_warnings

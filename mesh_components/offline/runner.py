@@ -25,7 +25,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockSettings
 from pulumi.runtime.stack import run_in_stack
 
-from .. import stack_config as stack_config_file
+from ..settings.stack_file import StackConfigError, read_stack_file
 from .mocks import DEFAULT_REGION, OfflineMocks
 from .recording import STACK_TYPE, DuplicateUrnError, Recording, RecordingMonitor
 
@@ -203,7 +203,7 @@ def _config_string(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def read_stack_config(root: Path, stack: str, project: str, *, optional: bool = False) -> dict[str, str]:
+def engine_config(root: Path, stack: str, project: str, *, optional: bool = False) -> dict[str, str]:
     """`config:` of Pulumi.<stack>.yaml (over Pulumi.yaml project defaults), keys namespaced.
 
     `optional`: a missing stack file means the project defaults alone.
@@ -220,8 +220,8 @@ def read_stack_config(root: Path, stack: str, project: str, *, optional: bool = 
     if not stack_file.is_file():
         raise OfflineRunError(f"{stack_file}: no such stack file; stacks here: {', '.join(list_stacks(root)) or 'none'}")
     try:
-        stack_config = stack_config_file.read_stack_config(stack, Path(root))
-    except stack_config_file.StackConfigError as error:
+        stack_config = read_stack_file(stack, Path(root))
+    except StackConfigError as error:
         raise OfflineRunError(str(error)) from None
     for key, value in stack_config.items():
         if isinstance(value, dict) and set(value) == {"secure"}:
@@ -248,7 +248,7 @@ def run_stack(stack: str = "dev", root: Path = Path("."), *, preview: bool = Fal
     """
     root = Path(root).resolve()
     project = read_project_name(root)
-    config = read_stack_config(root, stack, project, optional=topology is not None)
+    config = engine_config(root, stack, project, optional=topology is not None)
     if topology is not None:
         config[f"{project}:topology"] = topology
     entry = load_program_entry()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mesh_components.stack_config import TOPOLOGY_KEY, StackConfigError, topology_path
+from mesh_components.settings.stack_file import TOPOLOGY_KEY, StackConfigError, topology_path
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.graph import MeshGraph
 

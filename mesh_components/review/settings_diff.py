@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
-from mesh_components.stack_config import PROJECT
-from mesh_components.stack_settings import STRUCTURED_KEYS, StackSettings, config_keys
+from mesh_components.settings.stack_file import PROJECT
+from mesh_components.settings.stack_settings import STRUCTURED_KEYS, StackSettings, config_keys
 
 _ENVOY_IMAGE = re.compile(r"^(?P<repository>.+):v(?P<version>\d+(?:\.\d+){3})-prod$")
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mesh_components.stack_config import StackConfigError, configured_topology, parse_stack_config, read_stack_config
-from mesh_components.stack_settings import SettingsError, settings_from_stack_file
+from mesh_components.settings.stack_file import StackConfigError, configured_topology, parse_stack_file, read_stack_file
+from mesh_components.settings.stack_settings import SettingsError, settings_from_stack_file
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.graph import MeshGraph
 from mesh_components.topology.loader import parse_topology
@@ -57,7 +57,7 @@ def _fail(code: int, *lines: str) -> None:
 
 def _working_tree(stack: str, root: Path) -> tuple[dict[str, Any], str, MeshGraph]:
     try:
-        config = read_stack_config(stack, root)
+        config = read_stack_file(stack, root)
         topology = configured_topology(config, f"Pulumi.{stack}.yaml")
     except StackConfigError as error:
         _fail(EXIT_UNUSABLE_ARGUMENTS, str(error))
@@ -76,7 +76,7 @@ def _base(stack: str, revision: str, root: Path) -> _Base:
                                "everything in it is new")
         return base
     try:
-        base.config = parse_stack_config(read_from_git(revision, stack_path, root).decode("utf-8", "replace"),
+        base.config = parse_stack_file(read_from_git(revision, stack_path, root).decode("utf-8", "replace"),
                                          f"{revision}:Pulumi.{stack}.yaml")
         topology = configured_topology(base.config, f"{revision}:Pulumi.{stack}.yaml")
     except (StackConfigError, SourceError) as error:

@@ -1,6 +1,6 @@
 """The Envoy values App Mesh on ECS requires, asserted exactly."""
 
-from mesh_components.aws import envoy
+from mesh_components.app_mesh import envoy
 
 LOGS = envoy.log_configuration("/ecs/color-mesh-dev", "us-east-1", "red")
 NODE_ARN = "arn:aws:appmesh:us-east-1:123456789012:mesh/color-mesh/virtualNode/red"

@@ -10,9 +10,9 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from mesh_components.aws.color_mesh import ColorMesh
+from mesh_components.app_mesh.target import ColorMesh
 from mesh_components.offline.runner import load_program_entry, run_program
-from mesh_components.stack_settings import read_settings
+from mesh_components.settings.stack_settings import read_settings
 from mesh_components.topology.graph import MeshGraph
 from mesh_components.topology.loader import load_topology
 

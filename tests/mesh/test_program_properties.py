@@ -6,17 +6,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from mesh_components.offline.runner import load_program_entry, run_program
-from mesh_components.topology import naming
+from mesh_components.aws import physical_names
 from mesh_components.topology.graph import MeshGraph
 from tests.strategies import valid_topologies
 
 from .stack_view import StackView, expected_rules
 
 LIMITS = {
-    "aws:lb/loadBalancer:LoadBalancer": naming.LOAD_BALANCER_NAME_LIMIT,
-    "aws:lb/targetGroup:TargetGroup": naming.TARGET_GROUP_NAME_LIMIT,
-    "aws:iam/role:Role": naming.IAM_ROLE_NAME_LIMIT,
-    "aws:ecs/taskDefinition:TaskDefinition": naming.ECS_NAME_LIMIT,
+    "aws:lb/loadBalancer:LoadBalancer": physical_names.LOAD_BALANCER_NAME_LIMIT,
+    "aws:lb/targetGroup:TargetGroup": physical_names.TARGET_GROUP_NAME_LIMIT,
+    "aws:iam/role:Role": physical_names.IAM_ROLE_NAME_LIMIT,
+    "aws:ecs/taskDefinition:TaskDefinition": physical_names.ECS_NAME_LIMIT,
 }
 
 

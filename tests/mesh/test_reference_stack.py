@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mesh_components.offline.runner import run_stack
-from mesh_components.topology import naming
+from mesh_components.aws import physical_names
 from mesh_components.topology.graph import MeshGraph
 
 from .stack_view import LOAD_BALANCER_GROUP, Rule, StackView, expected_rules
@@ -192,7 +192,7 @@ def test_the_load_balancer_is_the_only_public_thing(dev):
 
 def test_gateway_service_registers_into_the_load_balancer_target_group(dev):
     (vpc,) = dev.of_type("aws:ec2/vpc:Vpc")
-    target_group = dev.one("aws:lb/targetGroup:TargetGroup", name=naming.target_group_name(
+    target_group = dev.one("aws:lb/targetGroup:TargetGroup", name=physical_names.target_group_name(
         "color-mesh", "dev", "gateway", 80, protocol="TCP", target_type="ip", vpc_id=vpc.id))
     assert (target_group.outputs["targetType"], target_group.outputs["protocol"]) == ("ip", "TCP")
     listener = dev.of_type("aws:lb/listener:Listener")[0]

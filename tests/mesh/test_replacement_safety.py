@@ -22,7 +22,7 @@ import pytest
 
 from mesh_components.offline.recording import Recording
 from mesh_components.offline.runner import load_program_entry, run_program, run_stack
-from mesh_components.topology import naming
+from mesh_components.aws import physical_names
 
 from .test_resource_names import NAMES, WIDE_CONFIG
 
@@ -111,7 +111,7 @@ def test_target_groups_are_named_by_port_so_reordering_listeners_changes_nothing
 def test_a_target_group_name_carries_the_inputs_that_replace_it():
     prod = run_stack("prod")
     ((port, (_, physical, delete_first)),) = target_groups(prod).items()
-    assert physical == naming.target_group_name("color-mesh", "prod", "gateway", port, protocol="TCP",
+    assert physical == physical_names.target_group_name("color-mesh", "prod", "gateway", port, protocol="TCP",
                                                 target_type="ip", vpc_id="vpc-0a1b2c3d4e5f60718")
     (group,) = prod.of_type(TARGET_GROUP)
     assert (group.inputs["vpcId"], group.inputs["protocol"], group.inputs["targetType"]) == (

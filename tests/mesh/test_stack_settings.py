@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mesh_components.stack_settings import SettingsError, StackSettings, config_keys, read_settings
+from mesh_components.settings.stack_settings import SettingsError, StackSettings, config_keys, read_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 import pytest
 
 from mesh_components.offline.recording import STACK_TYPE
-from mesh_components.offline.runner import OfflineRunError, ProgramLoggedError, read_stack_config, run_program
+from mesh_components.offline.runner import OfflineRunError, ProgramLoggedError, engine_config, run_program
 
 ACCOUNT = "123456789012"
 
@@ -137,7 +137,7 @@ def test_stack_files_become_namespaced_string_config(tmp_path: Path):
     (tmp_path / "Pulumi.test.yaml").write_text(
         "config:\n  aws:region: eu-west-1\n  demo:topology: config/t.yaml\n  demo:flags: {a: [1, 2]}\n  debug: true\n"
     )
-    assert read_stack_config(tmp_path, "test", "demo") == {
+    assert engine_config(tmp_path, "test", "demo") == {
         "demo:replicas": "2",
         "aws:region": "eu-west-1",
         "demo:topology": "config/t.yaml",
@@ -145,10 +145,10 @@ def test_stack_files_become_namespaced_string_config(tmp_path: Path):
         "demo:debug": "true",
     }
     with pytest.raises(OfflineRunError, match="no such stack file"):
-        read_stack_config(tmp_path, "nope", "demo")
+        engine_config(tmp_path, "nope", "demo")
     (tmp_path / "Pulumi.secret.yaml").write_text("config:\n  demo:token:\n    secure: AAAB\n")
     with pytest.raises(OfflineRunError, match="secret"):
-        read_stack_config(tmp_path, "secret", "demo")
+        engine_config(tmp_path, "secret", "demo")
 
 
 def test_same_type_and_name_under_different_parents_get_distinct_ids():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mesh_components.offline.recording import RecordedResource, Recording
-from mesh_components.offline.runner import load_program_entry, read_project_name, read_stack_config, run_program, run_stack
+from mesh_components.offline.runner import load_program_entry, read_project_name, engine_config, run_program, run_stack
 
 from .verdicts import mandatory
 
@@ -108,7 +108,7 @@ def test_the_program_with_its_gateway_on_another_port_has_no_mandatory_violation
     moved = tmp_path / "topology.yaml"
     moved.write_text(topology.replace("gateway:\n  name: gateway\n  protocol: http\n  port: 80\n",
                                       "gateway:\n  name: gateway\n  protocol: http\n  port: 8080\n"))
-    config = {**read_stack_config(ROOT, "dev", read_project_name(ROOT)), "color-mesh:topology": str(moved)}
+    config = {**engine_config(ROOT, "dev", read_project_name(ROOT)), "color-mesh:topology": str(moved)}
     recording = run_program(load_program_entry(), config=config)
     listeners = [r for r in recording.resources if r.type == "aws:lb/listener:Listener"]
     assert [r.outputs.get("port") for r in listeners] == [8080.0]

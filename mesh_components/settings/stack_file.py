@@ -42,7 +42,7 @@ def stack_file(stack: str = "dev", root: Path | None = None) -> Path:
     return (project_root() if root is None else root) / f"Pulumi.{stack}.yaml"
 
 
-def read_stack_config(stack: str = "dev", root: Path | None = None) -> dict[str, Any]:
+def read_stack_file(stack: str = "dev", root: Path | None = None) -> dict[str, Any]:
     """The `config:` mapping of `Pulumi.<stack>.yaml` under `root` (default: the project directory)."""
     path = stack_file(stack, root)
     try:
@@ -51,10 +51,10 @@ def read_stack_config(stack: str = "dev", root: Path | None = None) -> dict[str,
         raise StackConfigError(f"cannot read {path}: {(error.strerror or str(error)).lower()}") from None
     except UnicodeDecodeError as error:
         raise StackConfigError(f"{path}: invalid YAML: not UTF-8 text ({error.reason})") from None
-    return parse_stack_config(text, str(path))
+    return parse_stack_file(text, str(path))
 
 
-def parse_stack_config(text: str, path: str) -> dict[str, Any]:
+def parse_stack_file(text: str, path: str) -> dict[str, Any]:
     """The `config:` mapping of a stack file's text (read from disk or from git)."""
     try:
         document = yaml.safe_load(text)
@@ -73,7 +73,7 @@ def parse_stack_config(text: str, path: str) -> dict[str, Any]:
 def topology_path(stack: str = "dev", root: Path | None = None) -> Path:
     """The topology file the stack deploys (`color-mesh:topology`), relative to `root` (default: the project)."""
     root = project_root() if root is None else root
-    return root / configured_topology(read_stack_config(stack, root), str(stack_file(stack, root)))
+    return root / configured_topology(read_stack_file(stack, root), str(stack_file(stack, root)))
 
 
 def configured_topology(config: dict[str, Any], source: str) -> str:

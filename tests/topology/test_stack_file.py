@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from mesh_components.stack_config import StackConfigError, read_stack_config, topology_path
+from mesh_components.settings.stack_file import StackConfigError, read_stack_file, topology_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_dev_stack_deploys_the_reference_topology():
     assert topology_path("dev", ROOT) == ROOT / "config" / "topology.yaml"
-    assert read_stack_config("dev", ROOT)["aws:region"] == "us-east-1"
+    assert read_stack_file("dev", ROOT)["aws:region"] == "us-east-1"
 
 
 def test_relative_root_gives_a_relative_path(monkeypatch):

@@ -7,23 +7,23 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..stack_settings import StackSettings
-from ..topology import naming
+from ..settings.stack_settings import StackSettings
+from ..aws import physical_names
 from ..topology.container_checks import configured_images
 from ..topology.images import ecr_repositories
 from ..topology.graph import MeshGraph, Workload
-from .app_mesh import AppMesh
-from .component import MeshComponent, renamed_from
-from .ecs_cluster import EcsCluster
-from .ecs_service import EcsWorkload, LoadBalancerTarget, WorkloadSpec
+from .mesh import AppMesh
+from ..aws.component import MeshComponent, renamed_from
+from ..aws.ecs_cluster import EcsCluster
+from ..aws.ecs_workload import EcsWorkload, LoadBalancerTarget, WorkloadSpec
 from .envoy import ENVOY_CONTAINER
-from .iam import tls_statements
-from .load_balancer import LoadBalancer
-from .network import Network
-from .security_groups import SecurityGroups
-from .service_discovery import ServiceDiscovery
+from ..aws.iam import tls_statements
+from ..aws.load_balancer import LoadBalancer
+from ..aws.network import Network
+from ..aws.security_groups import SecurityGroups
+from ..aws.service_discovery import ServiceDiscovery
 from .observability import sidecar_statements
-from .task_definition import EnvoySetup, TaskLogging, app_ports, color_containers, gateway_containers, proxy_configuration
+from ..aws.task_definition import EnvoySetup, TaskLogging, app_ports, color_containers, gateway_containers, proxy_configuration
 
 
 class ColorMesh(MeshComponent):
@@ -60,8 +60,8 @@ class ColorMesh(MeshComponent):
         containers = pulumi.Output.all(node_arn, self.logging).apply(
             lambda values: color_containers(color_name, color, self.envoy_setup, *values))
         spec = WorkloadSpec(
-            service_name=color_name, family=self._physical_name(naming.task_family, color_name),
-            role_name=self._physical_name(naming.task_role_name, color_name), mesh_resource_arn=node_arn,
+            service_name=color_name, family=self._physical_name(physical_names.task_family, color_name),
+            role_name=self._physical_name(physical_names.task_role_name, color_name), mesh_resource_arn=node_arn,
             task_role_statements=self._task_role_statements(Workload("color", color_name)),
             cpu=color.cpu, memory=color.memory, desired_count=self.settings.task_count(color.count),
             containers=containers, proxy=proxy_configuration(app_ports(color)),
@@ -72,7 +72,7 @@ class ColorMesh(MeshComponent):
     def _load_balancer(self, name: str) -> LoadBalancer:
         return LoadBalancer(
             f"{name}-load-balancer",
-            load_balancer_name=naming.load_balancer_name(self.graph.topology.mesh.name, self.stack),
+            load_balancer_name=physical_names.load_balancer_name(self.graph.topology.mesh.name, self.stack),
             ports=[listener.port for listener in self.graph.topology.gateway.all_listeners],
             target_group_name=self._target_group_name,
             vpc_id=self.network.vpc_id, subnet_ids=self.network.public_subnet_ids,
@@ -80,7 +80,7 @@ class ColorMesh(MeshComponent):
             deletion_protection=self.settings.deletion_protection, opts=self.child())
 
     def _target_group_name(self, port: int, **replaced_by: str) -> str:
-        return naming.target_group_name(self.graph.topology.mesh.name, self.stack, self.graph.topology.gateway.name,
+        return physical_names.target_group_name(self.graph.topology.mesh.name, self.stack, self.graph.topology.gateway.name,
                                         port, **replaced_by)
 
     def _gateway_workload(self, name: str) -> EcsWorkload:
@@ -89,8 +89,8 @@ class ColorMesh(MeshComponent):
         containers = pulumi.Output.all(gateway_arn, self.logging).apply(
             lambda values: gateway_containers(gateway, self.envoy_setup, *values))
         spec = WorkloadSpec(
-            service_name=gateway.name, family=self._physical_name(naming.task_family, gateway.name),
-            role_name=self._physical_name(naming.task_role_name, gateway.name), mesh_resource_arn=gateway_arn,
+            service_name=gateway.name, family=self._physical_name(physical_names.task_family, gateway.name),
+            role_name=self._physical_name(physical_names.task_role_name, gateway.name), mesh_resource_arn=gateway_arn,
             task_role_statements=self._task_role_statements(self.graph.gateway),
             cpu=gateway.cpu, memory=gateway.memory, desired_count=self.settings.task_count(gateway.count),
             containers=containers, proxy=None,
@@ -103,13 +103,13 @@ class ColorMesh(MeshComponent):
     def _gateway_workload_name(self, name: str) -> str:
         """Colors' workloads are `<name>-<color>`, without KEY_SEPARATOR; the gateway's holds it, so no color
         name can make the same name (a color `edge-gateway` and a gateway `edge` once did)."""
-        return naming.keyed_name(name, "gateway", self.graph.topology.gateway.name)
+        return physical_names.keyed_name(name, "gateway", self.graph.topology.gateway.name)
 
     def _gateway_workload_alias(self, name: str) -> str | None:
         workloads = [(f"{name}-{color}", f"{name}-{color}") for color in self.graph.topology.colors]
         gateway = self._gateway_workload_name(name)
         workloads.append((gateway, f"{name}-{self.graph.topology.gateway.name}-gateway"))
-        return naming.legacy_aliases(workloads).get(gateway)
+        return physical_names.legacy_aliases(workloads).get(gateway)
 
     def _task_role_statements(self, workload: Workload) -> pulumi.Output:
         certificate_arns = self.graph.served_certificates(workload)

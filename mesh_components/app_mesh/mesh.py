@@ -15,9 +15,9 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ..topology import naming
+from ..aws import physical_names
 from ..topology.graph import MeshGraph
-from .component import MeshComponent, renamed_from
+from ..aws.component import MeshComponent, renamed_from
 from .virtual_gateway import gateway_route_spec, virtual_gateway_spec
 from .virtual_node import virtual_node_spec
 from .virtual_router import route_spec, virtual_router_spec
@@ -35,8 +35,8 @@ class AppMesh(MeshComponent):
                 type=topology.mesh.egress_filter)),
             opts=self.child())
         self.mesh_name = self.mesh.name
-        self._route_aliases = naming.legacy_aliases([
-            (naming.keyed_name(name, router, route, suffix="-route"), f"{name}-{router}-{route}-route")
+        self._route_aliases = physical_names.legacy_aliases([
+            (physical_names.keyed_name(name, router, route, suffix="-route"), f"{name}-{router}-{route}-route")
             for router, spec in topology.routers.items() for route in spec.routes])
         self.virtual_nodes = {color: self._virtual_node(name, graph, color) for color in topology.colors}
         self.virtual_routers = {router: self._virtual_router(name, graph, router) for router in topology.routers}
@@ -65,7 +65,7 @@ class AppMesh(MeshComponent):
         node_names = {color: node.name for color, node in self.virtual_nodes.items()}
         priorities = graph.route_priorities(router_name)
         for route_name, route in router.routes.items():
-            resource_name = naming.keyed_name(name, router_name, route_name, suffix="-route")
+            resource_name = physical_names.keyed_name(name, router_name, route_name, suffix="-route")
             aws.appmesh.Route(resource_name, name=route_name, mesh_name=self.mesh_name,
                               virtual_router_name=virtual_router.name,
                               spec=route_spec(graph, router, route, priorities[route_name], node_names),

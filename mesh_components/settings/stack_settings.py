@@ -14,7 +14,7 @@ from typing import Annotated, Any, Callable, Iterable, Literal, Mapping, Optiona
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
-from .topology.container_checks import image_problem
+from ..topology.container_checks import image_problem
 
 DEFAULT_ENVOY_IMAGE = "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod"
 MINIMUM_ENVOY_VERSION = (1, 17, 2, 0)
