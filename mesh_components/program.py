@@ -15,6 +15,7 @@ from .app_mesh.target import ColorMesh
 from .settings.stack_settings import SettingsError, read_settings
 from .topology.errors import TopologyError
 from .topology.graph import MeshGraph
+from .targets import TARGETS
 from .topology.loader import load_topology_with_warnings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +56,7 @@ def main() -> None:
     stack = pulumi.get_stack()
     try:
         settings = read_settings(pulumi.Config().get, stack, configured_keys(pulumi.get_project()))
-        loaded = load_topology_with_warnings(topology_file(settings.topology))
+        loaded = load_topology_with_warnings(topology_file(settings.topology), TARGETS[settings.target].capability_checks)
     except (SettingsError, TopologyError) as error:
         raise pulumi.RunError(str(error)) from None
     for warning in loaded.warnings:  # e.g. a color nothing calls: shown, never fatal

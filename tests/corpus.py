@@ -9,15 +9,16 @@ import pytest
 from pydantic import ValidationError
 
 from mesh_components.topology.errors import TopologyError
-from mesh_components.topology.loader import load_topology
+from mesh_components.targets import load_for_target
 from mesh_components.topology.model import Topology
 from mesh_components.topology.yaml_source import read_yaml
 
 
 def assert_fails_with_exactly(path: Path, expected: list[str]) -> TopologyError:
-    """Loading `path` fails with exactly the error lines `LINE:COL: doc.path: message` in `expected`."""
+    """Loading `path` for the default target (App Mesh) fails with exactly the error lines
+    `LINE:COL: doc.path: message` in `expected`."""
     with pytest.raises(TopologyError) as raised:
-        load_topology(path)
+        load_for_target(path)
     assert [str(problem) for problem in raised.value.problems] == [f"{path}:{line}" for line in expected]
     assert all(problem.is_error for problem in raised.value.problems)
     return raised.value

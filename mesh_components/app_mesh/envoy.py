@@ -5,7 +5,7 @@ Pure functions over plain values (ARNs already resolved), so the exact values ar
 
 from __future__ import annotations
 
-from ..topology.limits import ENVOY_CONTAINER  # a color may not take its name (topology checks)
+from .limits import ENVOY_CONTAINER  # a color may not take its name (capabilities.py)
 
 ENVOY_UID = "1337"
 ENVOY_ADMIN_PORT = 9901

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Optional
 
-from ..topology.limits import CLOUDWATCH_AGENT_CONTAINER, XRAY_CONTAINER
+from .limits import CLOUDWATCH_AGENT_CONTAINER, XRAY_CONTAINER
 from ..topology.observability import ENVOY_STATS_PORT, AccessLog, Metrics, Observability, Tracing
 from .spec_dicts import compact
 

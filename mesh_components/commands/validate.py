@@ -10,10 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from mesh_components.settings.stack_file import TOPOLOGY_KEY, StackConfigError, topology_path
+from mesh_components.settings.stack_file import PROJECT, TOPOLOGY_KEY, StackConfigError, read_stack_file, topology_path
+from mesh_components.targets import DEFAULT_TARGET, TARGETS, load_for_target
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.graph import MeshGraph
-from mesh_components.topology.loader import load_topology_with_warnings
 from mesh_components.topology.model import Topology
 
 HELP = "Check a topology file: exit 0 and a summary when valid, exit 1 and one line per problem when not."
@@ -24,15 +24,21 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", help=f"topology file (default: the stack's {TOPOLOGY_KEY})")
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml names the default file (default dev)")
+    parser.add_argument("--target", choices=sorted(TARGETS),
+                        help=f"deployment target whose capability checks run too (default: the stack's {PROJECT}:target "
+                             f"when the file comes from the stack, else {DEFAULT_TARGET})")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         path = Path(args.path) if args.path else topology_path(args.stack)
+        target = args.target or (_stack_target(args.stack) if not args.path else DEFAULT_TARGET)
     except StackConfigError as error:
         return _unusable(str(error))
+    if target not in TARGETS:
+        return _unusable(f"{PROJECT}:target {target!r} is not a target; targets: {', '.join(sorted(TARGETS))}")
     try:
-        result = load_topology_with_warnings(path)
+        result = load_for_target(path, target)
     except TopologyError as error:
         if error.unreadable:
             return _unusable("; ".join(str(problem) for problem in error.problems))
@@ -41,8 +47,12 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:  # the loader turns read errors into TopologyError; this is a safety net
         return _unusable(f"cannot read {path}: {(error.strerror or str(error)).lower()}")
     _print_problems(result.warnings)
-    print(f"{path}: valid: {summary(result.topology)}")
+    print(f"{path}: valid for {target}: {summary(result.topology)}")
     return EXIT_VALID
+
+
+def _stack_target(stack: str) -> str:
+    return str(read_stack_file(stack).get(f"{PROJECT}:target", DEFAULT_TARGET))
 
 
 def _unusable(message: str) -> int:

@@ -42,6 +42,8 @@ class StackSettings(Settings):
     (all but `network`: Pulumi's project config has no object type)."""
 
     topology: str = Field(description="The topology file, relative to the project directory.")
+    target: Literal["app-mesh"] = Field(
+        default="app-mesh", description="Deployment target: app-mesh (service-connect can be validated, not yet deployed).")
     envoy_image: str = Field(default=DEFAULT_ENVOY_IMAGE, alias="envoyImage",
                              description="Envoy image, pinned to a vX.Y.Z.W-prod tag >= v1.17.2.0.")
     log_retention_days: StrictInt = Field(default=30, alias="logRetentionDays",

@@ -1,14 +1,15 @@
-"""Semantic checks of a parsed topology: references, name spaces, protocol agreement, target limits.
+"""Semantic checks of a parsed topology: references, name spaces, protocol agreement, the topology's own bounds.
 
 Each check yields problems with the document path of the offending node; the loader turns paths
 into file positions. `validate_topology` runs them all, so one pass reports every problem.
 Warnings (needing the mesh graph, which assumes a valid topology) run only when nothing failed.
+What a deployment target cannot honour is that target's capability checks (`targets.py`), run with these.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Callable
 
 from . import limits
@@ -18,19 +19,21 @@ from .errors import Problem
 from .graph import MeshGraph
 from .listener_checks import LISTENER_CHECKS, listener_protocols
 from .model import Color, Topology
-from .observability_checks import OBSERVABILITY_CHECKS
 from .route_checks import GATEWAY_ROUTE_CHECKS, ROUTE_CHECKS
 from .tls_checks import TLS_CHECKS
 
 Check = Callable[[Topology], Iterator[Problem]]
 
 
-def validate_topology(topology: Topology) -> list[Problem]:
-    """Every error in `topology`; if there is none, every warning."""
-    errors = [problem for check in ERROR_CHECKS for problem in check(topology)]
-    if errors:
-        return errors
-    return [problem for check in WARNING_CHECKS for problem in check(topology)]
+def validate_topology(topology: Topology, capability_checks: Sequence[Check] = ()) -> list[Problem]:
+    """Every error in `topology`; if there is none, every error of the target's capability checks (which,
+    like the warnings, may assume a topology valid in itself); if there is none either, every warning."""
+    for checks in (ERROR_CHECKS, capability_checks):
+        found = [problem for check in checks for problem in check(topology)]
+        if any(problem.is_error for problem in found):
+            return [problem for problem in found if problem.is_error]
+    capability_warnings = [problem for check in capability_checks for problem in check(topology)]
+    return [*capability_warnings, *(problem for check in WARNING_CHECKS for problem in check(topology))]
 
 
 def _listing(names: Iterable[str]) -> str:
@@ -42,9 +45,9 @@ def _listing(names: Iterable[str]) -> str:
 
 def check_mesh_names(topology: Topology) -> Iterator[Problem]:
     mesh = topology.mesh
-    if not limits.APPMESH_NAME.fullmatch(mesh.name):
+    if not limits.RESOURCE_NAME.fullmatch(mesh.name):
         yield Problem(
-            f"invalid mesh name {mesh.name!r}; allowed: 1-{limits.APPMESH_NAME_MAX} {limits.APPMESH_NAME_CHARS}",
+            f"invalid mesh name {mesh.name!r}; allowed: 1-{limits.RESOURCE_NAME_MAX} {limits.RESOURCE_NAME_CHARS}",
             path=("mesh", "name"),
         )
     labels = mesh.namespace.split(".")
@@ -87,9 +90,9 @@ def check_route_names(topology: Topology) -> Iterator[Problem]:
     if topology.gateway:
         paths += [("gateway", "routes", route) for route in topology.gateway.routes]
     for path in paths:
-        if not limits.APPMESH_NAME.fullmatch(path[-1]):
+        if not limits.RESOURCE_NAME.fullmatch(path[-1]):
             yield Problem(
-                f"invalid route name {path[-1]!r}; allowed: 1-{limits.APPMESH_NAME_MAX} {limits.APPMESH_NAME_CHARS}",
+                f"invalid route name {path[-1]!r}; allowed: 1-{limits.RESOURCE_NAME_MAX} {limits.RESOURCE_NAME_CHARS}",
                 path=path,
                 on_key=True,
             )
@@ -210,38 +213,20 @@ def check_route_weights(topology: Topology) -> Iterator[Problem]:
     for router_name, router in topology.routers.items():
         for route_name, route in router.routes.items():
             path = ("routers", router_name, "routes", route_name, "targets")
-            count = len(route.targets)
-            if not limits.WEIGHTED_TARGETS_MIN <= count <= limits.WEIGHTED_TARGETS_MAX:
-                yield Problem(
-                    f"{count} targets; a route has {limits.WEIGHTED_TARGETS_MIN}-{limits.WEIGHTED_TARGETS_MAX} targets",
-                    path=path,
-                )
+            if not route.targets:
+                yield Problem("no targets; a route needs at least one target color", path=path)
             elif not any(weight > 0 for weight in route.targets.values()):
                 yield Problem("every weight is 0; at least one target needs a positive weight", path=path)
-            elif sum(route.targets.values()) > limits.ROUTE_WEIGHT_TOTAL_MAX:
-                yield Problem(
-                    f"weights total {sum(route.targets.values())}; App Mesh allows at most "
-                    f"{limits.ROUTE_WEIGHT_TOTAL_MAX} per route (weights are relative: 4 and 1 split like 80 and 20)",
-                    path=path)
 
 
 def check_route_priorities(topology: Topology) -> Iterator[Problem]:
-    """Unique within their router or gateway, and few enough to be sent as ranks 1..1000 (graph.py)."""
+    """Unique within their router or gateway: the order routes are tried in must be one order."""
     for router_name, router in topology.routers.items():
         priorities = {name: route.priority for name, route in router.routes.items()}
-        path = ("routers", router_name, "routes")
-        yield from _duplicate_priorities(priorities, path, f"router {router_name!r}")
-        ranked = sum(priority is not None for priority in priorities.values())
-        if ranked > limits.PRIORITY_MAX:
-            yield Problem(f"{ranked} routes with a priority; they reach App Mesh as ranks 1-{limits.PRIORITY_MAX}, "
-                          f"so at most {limits.PRIORITY_MAX} routes of a router can have one", path=path)
+        yield from _duplicate_priorities(priorities, ("routers", router_name, "routes"), f"router {router_name!r}")
     if topology.gateway:
         priorities = {name: route.priority for name, route in topology.gateway.routes.items()}
         yield from _duplicate_priorities(priorities, ("gateway", "routes"), "the gateway")
-        if len(priorities) > limits.PRIORITY_MAX:
-            yield Problem(f"{len(priorities)} gateway routes; each reaches App Mesh with a priority from 1 to "
-                          f"{limits.PRIORITY_MAX} in the order they are tried, so a gateway has at most "
-                          f"{limits.PRIORITY_MAX} routes", path=("gateway", "routes"))
 
 
 def _duplicate_priorities(priorities: dict[str, int | None], path: tuple, owner: str) -> Iterator[Problem]:
@@ -292,9 +277,6 @@ def check_gateway_prefixes(topology: Topology) -> Iterator[Problem]:
             continue
         if not prefix.startswith("/"):
             yield Problem(f"prefix {prefix!r} does not start with '/'; prefixes are URL paths like /api", path=path)
-        elif prefix.startswith(limits.RESERVED_GATEWAY_PREFIXES):
-            reserved = " and ".join(limits.RESERVED_GATEWAY_PREFIXES)
-            yield Problem(f"prefix {prefix!r} is reserved; virtual gateways keep {reserved} for themselves", path=path)
         elif same_match in first_with:
             yield Problem(
                 f"prefix {prefix!r} is already matched by gateway route {first_with[same_match]!r}; "
@@ -305,41 +287,6 @@ def check_gateway_prefixes(topology: Topology) -> Iterator[Problem]:
 
 
 # --- tasks and listeners ----------------------------------------------------------------------
-
-
-def check_ports(topology: Topology) -> Iterator[Problem]:
-    listeners = [(path + ("port",), listener.port) for _, path, listener in all_color_listeners(topology)]
-    listeners += [(("routers", name, "port"), router.port) for name, router in topology.routers.items()]
-    listeners += [(path + ("port",), listener.port) for path, listener in gateway_listeners(topology)]
-    reserved = ", ".join(str(port) for port in sorted(limits.ENVOY_PORTS))
-    for path, port in listeners:
-        if port in limits.ENVOY_PORTS:
-            yield Problem(
-                f"port {port} is {limits.ENVOY_PORTS[port]}; allowed: 1-65535 except {reserved}",
-                path=path,
-            )
-
-
-def check_fargate_sizes(topology: Topology) -> Iterator[Problem]:
-    """Fargate runs only certain CPU/memory pairs (an ECS limit)."""
-    sized = [(("colors", name), color.cpu, color.memory) for name, color in topology.colors.items()]
-    if topology.gateway:
-        sized.append((("gateway",), topology.gateway.cpu, topology.gateway.memory))
-    for path, cpu, memory in sized:
-        allowed = limits.FARGATE_MEMORY_BY_CPU[cpu]
-        if memory not in allowed:
-            yield Problem(
-                f"Fargate has no task size with cpu {cpu} and memory {memory}; "
-                f"with cpu {cpu}, memory is one of {_memory_choices(allowed)} (MiB)",
-                path=path + ("memory",),
-            )
-
-
-def _memory_choices(allowed: tuple[int, ...]) -> str:
-    if len(allowed) <= 4:
-        return ", ".join(str(memory) for memory in allowed)
-    step = allowed[1] - allowed[0]
-    return f"{allowed[0]}..{allowed[-1]} in steps of {step}"
 
 
 # --- warnings ---------------------------------------------------------------------------------
@@ -370,13 +317,10 @@ ERROR_CHECKS: tuple[Check, ...] = (
     check_route_priorities,
     check_route_prefixes,
     check_gateway_prefixes,
-    check_ports,
-    check_fargate_sizes,
     *LISTENER_CHECKS,
     *ROUTE_CHECKS,
     *GATEWAY_ROUTE_CHECKS,
     *TLS_CHECKS,
-    *OBSERVABILITY_CHECKS,
     *CONTAINER_CHECKS,
 )
 WARNING_CHECKS: tuple[Check, ...] = (warn_unreachable_colors,)

@@ -1,11 +1,9 @@
-"""Checks of what runs in a task: every image reference is one ECS can pull, and no color takes the
-name of a container the task definitions put beside it."""
+"""Checks of what runs in a task: every image reference is one ECS can pull."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import limits
 from .errors import Problem
 from .images import REFERENCE_SHAPE, ImageReferenceError, parse_image
 from .model import Topology
@@ -38,17 +36,4 @@ def check_images(topology: Topology) -> Iterator[Problem]:
             yield Problem(problem, path=path)
 
 
-def check_container_names(topology: Topology) -> Iterator[Problem]:
-    """A color's app container is named after the color; the sidecars' names are taken."""
-    for name in topology.colors:
-        if name in limits.RESERVED_CONTAINER_NAMES:
-            taken = ", ".join(sorted(limits.RESERVED_CONTAINER_NAMES))
-            yield Problem(
-                f"a color cannot be called {name!r}: its app container would share that name with "
-                f"{limits.RESERVED_CONTAINER_NAMES[name]} in the same task; rename it (taken: {taken})",
-                path=("colors", name),
-                on_key=True,
-            )
-
-
-CONTAINER_CHECKS = (check_images, check_container_names)
+CONTAINER_CHECKS = (check_images,)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from pydantic import ValidationError
 
-from .checks import validate_topology
+from .checks import Check, validate_topology
 from .errors import Problem, TopologyError, sort_key
 from .model import Topology
 from .model_errors import allowed_keys, problems_from_validation_error
@@ -25,27 +25,35 @@ class LoadResult:
     warnings: tuple[Problem, ...]  # located, like errors; they never stop a load
 
 
-def load_topology(path: str | os.PathLike[str]) -> Topology:
-    """The validated topology in `path`; raises TopologyError listing every problem found."""
-    return load_topology_with_warnings(path).topology
+def load_topology(path: str | os.PathLike[str], capability_checks: Sequence[Check] = ()) -> Topology:
+    """The validated topology in `path`; raises TopologyError listing every problem found.
+
+    `capability_checks`: a deployment target's (`targets.py`), run with the topology's own checks.
+    """
+    return load_topology_with_warnings(path, capability_checks).topology
 
 
-def load_topology_with_warnings(path: str | os.PathLike[str]) -> LoadResult:
-    return _load_document(read_yaml(path))
+def load_topology_with_warnings(path: str | os.PathLike[str], capability_checks: Sequence[Check] = ()) -> LoadResult:
+    return _load_document(read_yaml(path), capability_checks)
 
 
-def parse_topology(raw: bytes, file: str = "<string>") -> LoadResult:
+def parse_topology(raw: bytes, file: str = "<string>", capability_checks: Sequence[Check] = ()) -> LoadResult:
     """Like `load_topology_with_warnings`, for YAML already in memory (tests, tools)."""
-    return _load_document(parse_yaml(raw, file))
+    return _load_document(parse_yaml(raw, file), capability_checks)
 
 
-def _load_document(document: YamlDocument) -> LoadResult:
+def locate(problems: Sequence[Problem], document: YamlDocument) -> list[Problem]:
+    """`problems` with their file, line and column, sorted by position."""
+    return _locate_all(list(problems), document)
+
+
+def _load_document(document: YamlDocument, capability_checks: Sequence[Check] = ()) -> LoadResult:
     _require_mapping(document)
     try:
         topology = Topology.model_validate(document.data)
     except ValidationError as error:
         raise _located_error(problems_from_validation_error(error), document) from None
-    problems = validate_topology(topology)
+    problems = validate_topology(topology, capability_checks)
     if any(problem.is_error for problem in problems):
         raise _located_error(problems, document)
     return LoadResult(topology, tuple(_locate_all(problems, document)))

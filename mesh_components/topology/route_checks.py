@@ -146,10 +146,6 @@ def check_gateway_route_matches(topology: Topology) -> Iterator[Problem]:
             if match.prefix is None and match.path is None:
                 yield Problem(f"{a_(protocol)} gateway route needs match.prefix or match.path", path=where)
             yield from _path_and_prefix(match, where)
-            if match.path is not None and match.path.exact and match.path.exact.startswith(limits.RESERVED_GATEWAY_PREFIXES):
-                reserved = " and ".join(limits.RESERVED_GATEWAY_PREFIXES)
-                yield Problem(f"path {match.path.exact!r} is reserved; virtual gateways keep {reserved} for themselves",
-                              path=where + ("path", "exact"))
         if match.hostname is not None:
             yield from exactly_one(match.hostname, ("exact", "suffix"), where + ("hostname",), "hostname")
         yield from _header_problems(match.headers, where + ("headers",), "header")

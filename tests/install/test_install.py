@@ -89,13 +89,13 @@ def launcher(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_the_launcher_works_from_a_subdirectory_and_from_outside(tmp_path):
     inside = launcher("validate", "--stack", "prod", cwd=ROOT / "config")
     assert inside.returncode == 0, inside.stderr
-    assert inside.stdout.startswith("../config/topology.yaml: valid: 4 colors")
+    assert inside.stdout.startswith("../config/topology.yaml: valid for app-mesh: 4 colors")
     outside = launcher("validate", cwd=tmp_path)
     assert outside.returncode == 0, outside.stderr
     assert outside.stdout.startswith(f"{ROOT}/config/topology.yaml: valid:")
     (tmp_path / "mine.yaml").write_text("mesh: {name: m, namespace: n.local}\ncolors:\n  red: {image: x:1}\n")
     relative = launcher("validate", "mine.yaml", cwd=tmp_path)  # arguments stay relative to where you are
-    assert relative.returncode == 0 and relative.stdout.startswith("mine.yaml: valid: 1 color"), relative.stderr
+    assert relative.returncode == 0 and relative.stdout.startswith("mine.yaml: valid for app-mesh: 1 color"), relative.stderr
 
 
 def test_a_missing_dependency_is_explained_not_a_traceback():

@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 
 from mesh_components.service_connect.capabilities import CAPABILITY_CHECKS, capability_problems
-from mesh_components.topology.loader import _locate_all, load_topology
+from mesh_components.targets import load_for_target
+from mesh_components.topology.errors import TopologyError
+from mesh_components.topology.loader import load_topology
 from mesh_components.topology.yaml_source import read_yaml
 
 BROKEN = Path(__file__).parent / "broken"
 
 EXPECTED = {
     'access_log_format_and_path.yaml': [
+        '3:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
         "5:24: warning: colors.red.access_log.path: service-connect: substituted: Service Connect writes access logs to the stack's log destination, not to a file",
         '5:58: warning: colors.red.access_log.json_format: service-connect: substituted: Service Connect writes its own JSON log lines; these fields are not used',
     ],
@@ -34,6 +37,7 @@ EXPECTED = {
     ],
     'client_subject_names.yaml': [
         '6:32: warning: mesh.backend_tls.subject_alternative_names: service-connect: subject_alternative_names are not checked: Service Connect verifies a server against the Private CA and the name called',
+        '8:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
     ],
     'client_trust_file.yaml': [
         '7:33: colors.blue.backend_tls.trust.file: service-connect: Service Connect trusts only the AWS Private CA that issues its certificates; replace trust.file with trust.acm naming that CA',
@@ -42,6 +46,7 @@ EXPECTED = {
         "5:18: mesh.backend_tls.trust.acm: service-connect: 2 certificate authorities; Service Connect issues a service's certificates from one AWS Private CA; name exactly one",
     ],
     'connection_pool.yaml': [
+        '3:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
         '3:21: warning: colors.red.connection_pool: service-connect: not applied: Service Connect has no connection-pool limits',
     ],
     'discovery_name_too_long.yaml': [
@@ -70,10 +75,6 @@ EXPECTED = {
         "6:11: warning: gateway.memory: service-connect: not applied: the ALB replaces the gateway's tasks and scales itself",
         "7:10: warning: gateway.count: service-connect: not applied: the ALB replaces the gateway's tasks and scales itself",
     ],
-    'gateway_to_tcp_router.yaml': [
-        '3:42: warning: colors.db.protocol: service-connect: substituted: Service Connect closes idle tcp connections after 1 hour (App Mesh after 300 s), and this target cannot set it',
-        "12:39: gateway.routes.all.target: service-connect: router 'db-router' is tcp; an ALB forwards http, http2 and grpc only",
-    ],
     'header_invert.yaml': [
         '7:71: gateway.routes.all.match.headers[0].invert: service-connect: an ALB cannot match requests whose header does NOT match; match the values to route instead and give the others their own route',
     ],
@@ -84,6 +85,7 @@ EXPECTED = {
         "7:59: gateway.routes.all.match.headers[0].prefix: service-connect: '1?' contains '*' or '?', which an ALB treats as wildcards in header values and cannot escape; match it with a regex instead",
     ],
     'health_check_without_prober.yaml': [
+        '3:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
         '3:21: warning: colors.red.health_check: service-connect: not applied: no load balancer reaches this color and Service Connect probes nothing; ECS replaces a task only when its container exits',
     ],
     'hostname_without_dot.yaml': [
@@ -93,10 +95,10 @@ EXPECTED = {
         "7:27: colors.red.tls.certificate.file: service-connect: certificate.file cannot be used: Service Connect issues the listener's certificates itself from AWS Private CA; use certificate.acm",
     ],
     'listener_mutual_tls.yaml': [
-        "7:20: warning: colors.red.tls.certificate: service-connect: Service Connect issues and rotates this listener's certificates from arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/ca; the ACM certificate named here is not used",
         '8:7: colors.red.tls.validation: service-connect: mutual TLS cannot be honoured: Service Connect does not check client certificates; remove validation (then security groups alone decide which services may connect) or deploy with target app-mesh',
     ],
     'outlier_detection.yaml': [
+        '3:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
         '3:21: warning: colors.red.outlier_detection: service-connect: not applied: Service Connect runs its own outlier detection (not configurable)',
     ],
     'rewrite_with_dollar.yaml': [
@@ -124,10 +126,8 @@ EXPECTED = {
     'target_health_tcp_probe.yaml': [
         '3:22: colors.blue.health_check: service-connect: the ALB probes this color over HTTP or gRPC only, and this health check is a tcp probe; give it a path to probe over http',
     ],
-    'target_port_missing.yaml': [
-        "8:10: gateway.routes.all: service-connect: 'blue' listens on 80, 8080; name the one this route forwards to in target_port (each port is its own ALB target group)",
-    ],
     'tcp_idle_default.yaml': [
+        '3:3: warning: colors.db: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
         '3:42: warning: colors.db.protocol: service-connect: substituted: Service Connect closes idle tcp connections after 1 hour (App Mesh after 300 s), and this target cannot set it',
     ],
     'timeout_not_whole_seconds.yaml': [
@@ -138,6 +138,7 @@ EXPECTED = {
     ],
     'tls_issued_by_service_connect.yaml': [
         "8:38: warning: colors.red.tls.certificate: service-connect: Service Connect issues and rotates this listener's certificates from arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a; the ACM certificate named here is not used",
+        '9:3: warning: colors.blue: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
     ],
     'tls_two_issuers.yaml': [
         "5:5: colors.red.tls: service-connect: callers trust different certificate authorities (arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a, arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/b); Service Connect issues this color's certificates from one; make them trust the same CA",
@@ -148,6 +149,7 @@ EXPECTED = {
     'tls_permissive.yaml': [
         '8:17: warning: colors.red.tls.mode: service-connect: substituted: Service Connect TLS has no PERMISSIVE mode; Service Connect callers always use TLS',
         "8:42: warning: colors.red.tls.certificate: service-connect: Service Connect issues and rotates this listener's certificates from arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a; the ACM certificate named here is not used",
+        '9:3: warning: colors.blue: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
     ],
     'too_many_condition_values.yaml': [
         '8:9: gateway.routes.all.match: service-connect: the ALB rule for this match needs 6 condition values and 0 wildcards; an ALB rule takes at most 5 of each (a path, host, method and each header or query parameter count); match on fewer',
@@ -158,13 +160,17 @@ EXPECTED = {
     'tracing_and_metrics.yaml': [
         '4:19: warning: mesh.observability.tracing: service-connect: not applied: Service Connect cannot trace requests (containers-roadmap #2369); instrument the applications instead',
         "4:32: warning: mesh.observability.metrics: service-connect: substituted: Service Connect publishes its proxy's metrics to CloudWatch itself; no agent scrapes a proxy port",
+        '6:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
     ],
 }
 
 
 def located_capability_problems(path: Path) -> list[str]:
-    """The capability checks run right after a normal load, located in the file like the loader's problems."""
-    return [str(problem) for problem in _locate_all(capability_problems(load_topology(path)), read_yaml(path))]
+    """Every problem loading `path` for service-connect reports (errors, or else warnings), located by the loader."""
+    try:
+        return [str(problem) for problem in load_for_target(path, "service-connect").warnings]
+    except TopologyError as error:
+        return [str(problem) for problem in error.problems]
 
 
 def test_every_broken_file_has_an_expectation():

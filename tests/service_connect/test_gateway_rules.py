@@ -106,8 +106,6 @@ def test_http_features_fixture_reports_what_an_alb_cannot_do():
         "numeric range; match exact values or a regex",
         "warning: routers.router.routes.rest: service-connect: no request through gateway route 'api' can match "
         "this route after the gateway's rewrite; it gets no ALB rule",
-        "gateway.routes.root: service-connect: 'blue' listens on 80, 9090; name the one this route forwards to in "
-        "target_port (each port is its own ALB target group)",
     ]
     with pytest.raises(GatewayNotCompilable):
         compile_gateway(topology)

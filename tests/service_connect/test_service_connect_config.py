@@ -32,8 +32,8 @@ def test_several_listeners_get_their_own_port_names_and_discovery_names():
     blue = service_connect_config(load_topology(FIXTURES / "http_features.yaml"))[1]
     assert blue == ColorServiceConnect("blue", "colors.local", (
         ServiceConnectService("http-80", 80, "http", "blue", "blue.colors.local", None),
-        # per_request_ms 0 disables, as on App Mesh; the idle timeout the block must also carry is App Mesh's 300 s.
-        ServiceConnectService("http2-9090", 9090, "http2", "blue_9090", "blue.colors.local", Timeout(300, 0)),
+        # per_request_ms 30000 is 30 s; the idle timeout the block must also carry is App Mesh's 300 s.
+        ServiceConnectService("http2-9090", 9090, "http2", "blue_9090", "blue.colors.local", Timeout(300, 30)),
     ), AccessLogConfiguration("JSON", "ENABLED"))
 
 
@@ -49,7 +49,7 @@ def test_app_protocols_and_tcp():
 def test_timeouts_in_whole_seconds_with_app_mesh_defaults_for_the_missing_one():
     assert only({"timeouts": {"per_request_ms": 30000}}).services[0].timeout == Timeout(300, 30)
     assert only({"timeouts": {"idle_ms": 600000}}).services[0].timeout == Timeout(600, 15)
-    assert only({"timeouts": {"idle_ms": 0, "per_request_ms": 0}}).services[0].timeout == Timeout(0, 0)
+    assert only({"timeouts": {"idle_ms": 1000, "per_request_ms": 2000}}).services[0].timeout == Timeout(1, 2)
     assert only({}).services[0].timeout is None
 
 

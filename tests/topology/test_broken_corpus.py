@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from mesh_components.topology import checks, container_checks
+from mesh_components.app_mesh import capabilities
+from mesh_components.app_mesh.capabilities import CAPABILITY_CHECKS
+from mesh_components.aws import fargate
 from mesh_components.topology.checks import ERROR_CHECKS
 from tests.corpus import assert_fails_with_exactly, parsed_models
 
@@ -57,7 +60,7 @@ EXPECTED = {
     "missing_mesh.yaml": ["1:1: missing required key 'mesh'"],
     "namespace_not_dns.yaml": ["1:28: mesh.namespace: invalid namespace 'colors_local'; allowed: a DNS name of dot-separated labels (lowercase letters, digits, inner hyphens, each at most 63), at most 253 characters in all"],
     "no_colors.yaml": ['2:9: colors: must have at least 1 entry'],
-    "no_targets.yaml": ['8:18: routers.router.routes.all.targets: 0 targets; a route has 1-10 targets'],
+    "no_targets.yaml": ['8:18: routers.router.routes.all.targets: no targets; a route needs at least one target color'],
     "nul_byte.yaml": ['3:20: NUL byte; a topology file is UTF-8 text (UTF-16 and binary files are not supported)'],
     "port_0o_octal.yaml": ["3:45: colors.red.port: expected an integer, got '0o17'"],
     "port_as_boolean.yaml": ['3:45: colors.red.port: expected an integer, got boolean true'],
@@ -112,6 +115,7 @@ def test_broken_file_fails_with_exact_problems(name):
 
 
 def test_corpus_exercises_every_semantic_check_of_the_checks_module():
-    own_checks = [check for check in ERROR_CHECKS if check.__module__ in (checks.__name__, container_checks.__name__)]
+    own_checks = [check for check in (*ERROR_CHECKS, *CAPABILITY_CHECKS)
+                  if check.__module__ in (checks.__name__, container_checks.__name__, capabilities.__name__, fargate.__name__)]
     fired = {check.__name__ for check in own_checks for topology in parsed_models(BROKEN) if list(check(topology))}
     assert fired == {check.__name__ for check in own_checks}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from mesh_components.aws import fargate
 from mesh_components.topology import limits
 from mesh_components.topology.checks import validate_topology
 from mesh_components.topology.errors import TopologyError
-from mesh_components.topology.loader import parse_topology
+from mesh_components.targets import parse_for_target
 from mesh_components.topology.model import Topology
 
 HEAD = "mesh: {name: m, namespace: colors.local}\n"
@@ -15,12 +16,12 @@ HEAD = "mesh: {name: m, namespace: colors.local}\n"
 
 def problems(yaml_text: str) -> list[str]:
     with pytest.raises(TopologyError) as raised:
-        parse_topology((HEAD + yaml_text).encode(), "t.yaml")
+        parse_for_target((HEAD + yaml_text).encode(), "t.yaml")
     return [str(problem) for problem in raised.value.problems]
 
 
 def warnings(yaml_text: str) -> list[str]:
-    return [str(problem) for problem in parse_topology((HEAD + yaml_text).encode(), "t.yaml").warnings]
+    return [str(problem) for problem in parse_for_target((HEAD + yaml_text).encode(), "t.yaml").warnings]
 
 
 def test_router_on_an_envoy_port():
@@ -45,13 +46,21 @@ def test_gateway_fargate_size():
 
 
 def test_all_problems_of_one_file_are_reported_together_in_file_order():
-    text = "colors:\n  red: {image: a, port: 9901, backends: [nope]}\n  Blue: {image: a}\n"
+    text = "colors:\n  red: {image: a, port: 80, backends: [nope]}\n  Blue: {image: a}\n"
     assert problems(text) == [
-        "t.yaml:3:25: colors.red.port: port 9901 is Envoy's admin port; allowed: 1-65535 except 9901, 15000, 15001",
-        "t.yaml:3:42: colors.red.backends[0]: unknown service 'nope' (known: Blue)",
+        "t.yaml:3:40: colors.red.backends[0]: unknown service 'nope' (known: Blue)",
         "t.yaml:4:3: colors.Blue: invalid name 'Blue'; allowed: lowercase letters, digits and hyphens, "
         "starting with a letter, not ending with a hyphen, at most 63",
     ]
+
+
+def test_a_targets_capability_problems_come_once_the_topology_is_valid_in_itself():
+    """They may assume it (as warnings do): a file with both kinds reports the topology's first."""
+    both = "colors:\n  red: {image: a, port: 9901, backends: [nope]}\n  blue: {image: a}\n"
+    assert problems(both) == ["t.yaml:3:42: colors.red.backends[0]: unknown service 'nope' (known: blue)"]
+    capability_only = "colors:\n  red: {image: a, port: 9901, backends: [blue]}\n  blue: {image: a}\n"
+    assert problems(capability_only) == [
+        "t.yaml:3:25: colors.red.port: port 9901 is Envoy's admin port; allowed: 1-65535 except 9901, 15000, 15001"]
 
 
 def test_unreachable_color_is_a_warning_not_an_error():
@@ -100,7 +109,7 @@ def test_weight_zero_targets_are_allowed_beside_a_positive_one():
     ],
 )
 def test_fargate_task_sizes(cpu, memory, allowed):
-    assert (memory in limits.FARGATE_MEMORY_BY_CPU[cpu]) is allowed
+    assert (memory in fargate.FARGATE_MEMORY_BY_CPU[cpu]) is allowed
 
 
 @pytest.mark.parametrize("name", ["a", "red", "blue-2", "a" * 63])

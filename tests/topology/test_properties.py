@@ -12,7 +12,9 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
+from mesh_components.app_mesh import limits as app_mesh_limits
 from mesh_components.topology import limits
+from mesh_components.aws.fargate import FARGATE_MEMORY_BY_CPU
 from mesh_components.topology.checks import validate_topology
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.loader import parse_topology
@@ -127,13 +129,13 @@ def test_value_mutations_of_the_reference_load_or_raise_topology_error(data):
 
 labels = st.from_regex(r"[a-z]([a-z0-9-]{0,12}[a-z0-9])?", fullmatch=True)
 protocols = st.sampled_from(["http", "http2", "grpc", "tcp"])
-ports = st.integers(1, 65535).filter(lambda port: port not in limits.ENVOY_PORTS)
+ports = st.integers(1, 65535).filter(lambda port: port not in app_mesh_limits.ENVOY_PORTS)
 
 
 @st.composite
 def task_size(draw) -> dict:
-    cpu = draw(st.sampled_from(sorted(limits.FARGATE_MEMORY_BY_CPU)))
-    return {"cpu": cpu, "memory": draw(st.sampled_from(limits.FARGATE_MEMORY_BY_CPU[cpu]))}
+    cpu = draw(st.sampled_from(sorted(FARGATE_MEMORY_BY_CPU)))
+    return {"cpu": cpu, "memory": draw(st.sampled_from(FARGATE_MEMORY_BY_CPU[cpu]))}
 
 
 @st.composite

@@ -25,14 +25,14 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 def test_valid_file_exits_0_with_a_summary(capsys):
     code, out, err = run_cli(capsys, "validate", str(REFERENCE))
     assert (code, err) == (0, "")
-    assert out == f"{REFERENCE}: valid: 4 colors, 1 router, 1 route, 2 gateway routes, 6 call edges\n"
+    assert out == f"{REFERENCE}: valid for app-mesh: 4 colors, 1 router, 1 route, 2 gateway routes, 6 call edges\n"
 
 
 def test_default_path_comes_from_the_dev_stack(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     code, out, _ = run_cli(capsys, "validate")
     assert code == 0
-    assert out.startswith("config/topology.yaml: valid: ")
+    assert out.startswith("config/topology.yaml: valid for app-mesh: ")
 
 
 def test_default_path_of_another_stack(capsys, monkeypatch, tmp_path):
@@ -41,7 +41,7 @@ def test_default_path_of_another_stack(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli(capsys, "validate", "--stack", "test")
     assert code == 0
-    assert out == "mesh.yaml: valid: 2 colors, 0 routers, 0 routes, 0 gateway routes, 1 call edge\n"
+    assert out == "mesh.yaml: valid for app-mesh: 2 colors, 0 routers, 0 routes, 0 gateway routes, 1 call edge\n"
     assert err.startswith("mesh.yaml:4:3: warning: colors.blue: nothing calls this color")
 
 

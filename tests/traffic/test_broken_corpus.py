@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mesh_components.topology import listener_checks, observability_checks, route_checks, tls_checks
+from mesh_components.app_mesh import observability_checks
+from mesh_components.app_mesh.tls_material_checks import check_tls_material_sources
+from mesh_components.topology import listener_checks, route_checks, tls_checks
 from mesh_components.topology.checks import check_shared_name_space
 from tests.corpus import assert_fails_with_exactly, parsed_models
 
@@ -302,7 +304,8 @@ EXPECTED = {
 }
 
 FEATURE_CHECKS = (*listener_checks.LISTENER_CHECKS, *route_checks.ROUTE_CHECKS, *route_checks.GATEWAY_ROUTE_CHECKS,
-                  *tls_checks.TLS_CHECKS, *observability_checks.OBSERVABILITY_CHECKS, check_shared_name_space)
+                  *tls_checks.TLS_CHECKS, *observability_checks.OBSERVABILITY_CHECKS, check_shared_name_space,
+                  check_tls_material_sources)
 
 
 def test_every_broken_file_has_an_expectation():

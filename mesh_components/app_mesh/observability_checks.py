@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import limits
-from .check_support import all_color_listeners, gateway_listeners
-from .errors import Problem
-from .model import Topology
-from .observability import AccessLog
+from ..topology.check_support import all_color_listeners, gateway_listeners
+from ..topology.errors import Problem
+from ..topology.model import Topology
+from ..topology.observability import AccessLog
 
 
 def _access_logs(topology: Topology) -> Iterator[tuple[tuple, AccessLog]]:

@@ -1,0 +1,44 @@
+"""The deployment targets one topology can go to, and what each cannot honour.
+
+A target is a sibling package that reads the same mesh graph: `app_mesh` (the default) and
+`service_connect` (its capability checks and compiled ALB routing exist; its components do not yet,
+so it can be validated but not deployed). Each target's capability checks run with the topology's
+own checks, through the same loader path, so `validate --target` and `pulumi up` report the same
+located problems.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Sequence
+
+from .app_mesh.capabilities import CAPABILITY_CHECKS as APP_MESH_CHECKS
+from .service_connect.capabilities import CAPABILITY_CHECKS as SERVICE_CONNECT_CHECKS
+from .topology.checks import Check
+from .topology.loader import LoadResult, load_topology_with_warnings, parse_topology
+
+DEFAULT_TARGET = "app-mesh"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    capability_checks: Sequence[Check]
+    deployable: bool  # the program can build it (`color-mesh:target` accepts it)
+
+
+TARGETS = {
+    "app-mesh": Target("app-mesh", APP_MESH_CHECKS, deployable=True),
+    "service-connect": Target("service-connect", SERVICE_CONNECT_CHECKS, deployable=False),
+}
+DEPLOYABLE_TARGETS = tuple(name for name, target in TARGETS.items() if target.deployable)
+
+
+def load_for_target(path: str | os.PathLike[str], target: str = DEFAULT_TARGET) -> LoadResult:
+    """The topology in `path`, checked for `target`; raises TopologyError listing every problem."""
+    return load_topology_with_warnings(path, TARGETS[target].capability_checks)
+
+
+def parse_for_target(raw: bytes, file: str = "<string>", target: str = DEFAULT_TARGET) -> LoadResult:
+    return parse_topology(raw, file, TARGETS[target].capability_checks)
