@@ -11,7 +11,7 @@ from pathlib import Path
 import pulumi
 from pulumi.runtime import config as pulumi_config
 
-from .app_mesh.target import ColorMesh
+from .color_mesh import ColorMesh, ColorMeshArgs
 from .settings.stack_settings import SettingsError, read_settings
 from .topology.errors import TopologyError
 from .topology.graph import MeshGraph
@@ -63,12 +63,7 @@ def main() -> None:
         pulumi.log.warn(str(warning))
     topology = loaded.topology
     graph = MeshGraph(topology)
-    mesh = ColorMesh("color-mesh", graph, settings, stack)
+    mesh = ColorMesh("color-mesh", ColorMeshArgs(graph, settings, stack))
     pulumi.export("gatewayUrl", mesh.gateway_url)
-    pulumi.export("meshName", mesh.app_mesh.mesh.name)
-    pulumi.export("meshArn", mesh.app_mesh.mesh.arn)
-    pulumi.export("namespace", mesh.discovery.namespace.name)
-    pulumi.export("colorServices", {color: mesh.app_mesh.virtual_services[color].name
-                                    for color in topology.colors})
-    pulumi.export("routerServices", {router: mesh.app_mesh.virtual_services[router].name
-                                     for router in topology.routers})
+    for key, value in mesh.target.stack_outputs().items():
+        pulumi.export(key, value)

@@ -18,17 +18,6 @@ SIDECAR_START_PERIOD = 10
 GATEWAY_START_PERIOD = 60
 
 
-def log_configuration(log_group: str, region: str, stream_prefix: str) -> dict:
-    return {
-        "logDriver": "awslogs",
-        "options": {
-            "awslogs-group": log_group,
-            "awslogs-region": region,
-            "awslogs-stream-prefix": stream_prefix,
-        },
-    }
-
-
 def envoy_container(*, image: str, resource_arn: str, logs: dict, as_sidecar: bool,
                     port_mappings: tuple[int, ...] = (), environment: dict[str, str] | None = None,
                     admin_port: int = ENVOY_ADMIN_PORT) -> dict:

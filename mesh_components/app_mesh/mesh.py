@@ -10,6 +10,7 @@ a gateway route (which is only updated) still targets it, and App Mesh refuses (
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
@@ -23,11 +24,17 @@ from .virtual_node import virtual_node_spec
 from .virtual_router import route_spec, virtual_router_spec
 
 
+@dataclass(frozen=True)
+class AppMeshArgs:
+    graph: MeshGraph
+
+
 class AppMesh(MeshComponent):
     TYPE_NAME = "AppMesh"
 
-    def __init__(self, name: str, graph: MeshGraph, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: AppMeshArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
+        graph = args.graph
         topology = graph.topology
         self.mesh = aws.appmesh.Mesh(
             f"{name}-mesh", name=topology.mesh.name,

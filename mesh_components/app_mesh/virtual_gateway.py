@@ -9,7 +9,7 @@ from ..topology.listeners import GatewayListener
 from ..topology.graph import MeshGraph
 from ..topology.model import Gateway, GatewayRoute
 from .health_check import health_check_spec
-from .observability import access_log_spec
+from .access_log import access_log_spec
 from .route_match import grpc_gateway_match, http_gateway_match
 from .spec_dicts import compact
 from .tls import backend_defaults_spec, listener_tls_spec

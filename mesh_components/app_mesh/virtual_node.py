@@ -7,7 +7,7 @@ import pulumi_aws as aws
 from ..topology.graph import MeshGraph, Workload
 from ..topology.listeners import Listener
 from .health_check import health_check_spec
-from .observability import access_log_spec
+from .access_log import access_log_spec
 from .resilience import connection_pool_spec, outlier_detection_spec, timeout_spec
 from .spec_dicts import compact
 from .tls import backend_defaults_spec, client_policy_spec, listener_tls_spec

@@ -1,31 +1,42 @@
-"""The ECS cluster every task runs in, the one log group they write to, and the execution role."""
+"""The ECS cluster a mesh's tasks run in, with what every task of it shares: the log group they write to
+and the execution role ECS starts them with (its Args name all three)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
 
-from . import physical_names
 from ..topology.images import EcrRepository
 from .component import MeshComponent
-from .iam import ExecutionRole
+from .execution_role import ExecutionRole, ExecutionRoleArgs
+
+
+@dataclass(frozen=True)
+class EcsClusterArgs:
+    cluster_name: str
+    container_insights: str  # enabled, enhanced or disabled
+    log_group_name: str
+    log_retention_days: int
+    execution_role_name: str
+    image_repositories: list[EcrRepository]  # private ECR repositories the execution role may pull from
 
 
 class EcsCluster(MeshComponent):
     TYPE_NAME = "EcsCluster"
 
-    def __init__(self, name: str, mesh_name: str, stack: str, container_insights: str, log_retention_days: int,
-                 image_repositories: list[EcrRepository], opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: EcsClusterArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
         self.cluster = aws.ecs.Cluster(
-            f"{name}-cluster", name=physical_names.cluster_name(mesh_name, stack),
-            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value=container_insights)],
+            f"{name}-cluster", name=args.cluster_name,
+            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value=args.container_insights)],
             opts=self.child())
         self.log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs", name=physical_names.log_group_name(mesh_name, stack), retention_in_days=log_retention_days,
+            f"{name}-logs", name=args.log_group_name, retention_in_days=args.log_retention_days, opts=self.child())
+        self.execution_role = ExecutionRole(
+            f"{name}-execution",
+            ExecutionRoleArgs(args.execution_role_name, self.log_group.arn, args.image_repositories),
             opts=self.child())
-        self.execution_role = ExecutionRole(f"{name}-execution", physical_names.execution_role_name(mesh_name, stack),
-                                            self.log_group.arn, image_repositories, opts=self.child())
         self.register_outputs({"clusterArn": self.cluster.arn, "logGroup": self.log_group.name})

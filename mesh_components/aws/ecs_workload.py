@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .component import MeshComponent
-from .iam import TaskRole
+from .task_role import TaskRole, TaskRoleArgs
 from .task_definition import fargate_task_definition
 
 
@@ -26,9 +26,7 @@ class WorkloadSpec:
 
     service_name: str
     family: str
-    role_name: str
-    mesh_resource_arn: pulumi.Input[str]
-    task_role_statements: pulumi.Input[list[dict]]  # beyond Envoy's own: TLS material, sidecar uploads
+    task_role: TaskRoleArgs
     cpu: int
     memory: int
     desired_count: int
@@ -40,15 +38,22 @@ class WorkloadSpec:
     wait_for: tuple[pulumi.Resource, ...] = ()  # e.g. the listener: ECS rejects a target group no load balancer uses
 
 
+@dataclass(frozen=True)
+class EcsWorkloadArgs:
+    spec: WorkloadSpec
+    cluster_arn: pulumi.Input[str]
+    execution_role_arn: pulumi.Input[str]
+    subnet_ids: pulumi.Input[list[str]]
+
+
 class EcsWorkload(MeshComponent):
     TYPE_NAME = "EcsWorkload"
 
-    def __init__(self, name: str, spec: WorkloadSpec, cluster_arn: pulumi.Input[str],
-                 execution_role_arn: pulumi.Input[str], subnet_ids: pulumi.Input[list[str]],
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: EcsWorkloadArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
-        self.task_role = TaskRole(f"{name}-task", spec.role_name, spec.mesh_resource_arn,
-                                  spec.task_role_statements, opts=self.child())
+        spec, cluster_arn, execution_role_arn, subnet_ids = (
+            args.spec, args.cluster_arn, args.execution_role_arn, args.subnet_ids)
+        self.task_role = TaskRole(f"{name}-task", spec.task_role, opts=self.child())
         self.task_definition = fargate_task_definition(
             f"{name}-task-definition", family=spec.family, cpu=spec.cpu, memory=spec.memory,
             containers=spec.containers, execution_role_arn=execution_role_arn, task_role_arn=self.task_role.arn,

@@ -12,6 +12,7 @@ is replaced delete-before-replace (its listeners go with it; they are replaced t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 import pulumi
@@ -23,16 +24,25 @@ TARGET_PROTOCOL = "TCP"
 TARGET_TYPE = "ip"
 
 
+@dataclass(frozen=True)
+class LoadBalancerArgs:
+    load_balancer_name: str
+    ports: list[int]  # the gateway's listener ports, in topology order
+    target_group_name: Callable[..., str]  # (port, protocol=, target_type=, vpc_id=) -> a port's target group name
+    vpc_id: pulumi.Input[str]
+    subnet_ids: pulumi.Input[list[str]]
+    security_group_id: pulumi.Input[str]
+    deletion_protection: bool
+
+
 class LoadBalancer(MeshComponent):
     TYPE_NAME = "LoadBalancer"
 
-    def __init__(self, name: str, *, load_balancer_name: str, ports: list[int],
-                 target_group_name: Callable[..., str], vpc_id: pulumi.Input[str],
-                 subnet_ids: pulumi.Input[list[str]], security_group_id: pulumi.Input[str], deletion_protection: bool,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        """`ports`: the gateway's listener ports in topology order; `target_group_name(port, protocol=,
-        target_type=, vpc_id=)` names a port's target group."""
+    def __init__(self, name: str, args: LoadBalancerArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
+        load_balancer_name, ports, target_group_name = args.load_balancer_name, args.ports, args.target_group_name
+        vpc_id, subnet_ids, security_group_id = args.vpc_id, args.subnet_ids, args.security_group_id
+        deletion_protection = args.deletion_protection
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-nlb", name=load_balancer_name, load_balancer_type="network", internal=False,
             subnets=subnet_ids, security_groups=[security_group_id],

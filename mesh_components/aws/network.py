@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
 
-from ..settings.stack_settings import ExistingNetwork, StackSettings
+from ..settings.stack_settings import ExistingNetwork
 from .component import MeshComponent
 
 ZONE_COUNT = 2
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    existing: Optional[ExistingNetwork]  # use this VPC; None: create one
+    vpc_cidr: str  # the new VPC's block
 
 
 class Network(MeshComponent):
@@ -21,12 +28,12 @@ class Network(MeshComponent):
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
 
-    def __init__(self, name: str, settings: StackSettings, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
-        if settings.network:
-            self._use_existing(settings.network)
+        if args.existing:
+            self._use_existing(args.existing)
         else:
-            self._create(name, settings.vpc_cidr)
+            self._create(name, args.vpc_cidr)
         self.register_outputs({
             "vpcId": self.vpc_id,
             "publicSubnetIds": self.public_subnet_ids,

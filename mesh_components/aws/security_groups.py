@@ -79,12 +79,19 @@ def _normalized(cidr: str) -> str:
     return str(ipaddress.ip_network(cidr, strict=False))
 
 
+@dataclass(frozen=True)
+class SecurityGroupsArgs:
+    graph: MeshGraph
+    vpc_id: pulumi.Input[str]
+    public_cidrs: list[str]  # admitted into the load balancer, on the gateway's ports only
+
+
 class SecurityGroups(MeshComponent):
     TYPE_NAME = "SecurityGroups"
 
-    def __init__(self, name: str, graph: MeshGraph, vpc_id: pulumi.Input[str], public_cidrs: list[str],
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: SecurityGroupsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
+        graph, vpc_id, public_cidrs = args.graph, args.vpc_id, args.public_cidrs
         keys = [group_key(workload) for workload in graph.workloads]
         if graph.gateway:
             keys.append(LOAD_BALANCER_GROUP)

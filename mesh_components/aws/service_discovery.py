@@ -8,6 +8,7 @@ intercepts the connection and routes it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
@@ -21,12 +22,18 @@ RECORD_TTL_SECONDS = 10
 ROUTER_PLACEHOLDER_IPV4 = "169.254.255.254"
 
 
+@dataclass(frozen=True)
+class ServiceDiscoveryArgs:
+    graph: MeshGraph
+    vpc_id: pulumi.Input[str]
+
+
 class ServiceDiscovery(MeshComponent):
     TYPE_NAME = "ServiceDiscovery"
 
-    def __init__(self, name: str, graph: MeshGraph, vpc_id: pulumi.Input[str],
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+    def __init__(self, name: str, args: ServiceDiscoveryArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
+        graph, vpc_id = args.graph, args.vpc_id
         self.namespace = aws.servicediscovery.PrivateDnsNamespace(
             f"{name}-namespace", name=graph.namespace, vpc=vpc_id,
             description=f"Service names of mesh {graph.topology.mesh.name}", opts=self.child())

@@ -1,8 +1,9 @@
 """The Envoy values App Mesh on ECS requires, asserted exactly."""
 
 from mesh_components.app_mesh import envoy
+from mesh_components.aws.task_definition import log_configuration
 
-LOGS = envoy.log_configuration("/ecs/color-mesh-dev", "us-east-1", "red")
+LOGS = log_configuration("/ecs/color-mesh-dev", "us-east-1", "red")
 NODE_ARN = "arn:aws:appmesh:us-east-1:123456789012:mesh/color-mesh/virtualNode/red"
 
 

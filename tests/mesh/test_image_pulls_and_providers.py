@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from mesh_components.app_mesh.target import ColorMesh
+from mesh_components.color_mesh import ColorMesh, ColorMeshArgs
 from mesh_components.offline.runner import load_program_entry, run_program
 from mesh_components.settings.stack_settings import read_settings
 from mesh_components.topology.graph import MeshGraph
@@ -90,7 +90,7 @@ def mesh_in(region: str, topology_path: str, **more_settings: str):
         provider = aws.Provider("elsewhere", region=region)
         raw = {"topology": topology_path, "envoyImage": REGIONAL_ENVOY, **more_settings}
         settings = read_settings(raw.get, "dev")
-        ColorMesh("color-mesh", MeshGraph(load_topology(topology_path)), settings, "dev",
+        ColorMesh("color-mesh", ColorMeshArgs(MeshGraph(load_topology(topology_path)), settings, "dev"),
                   opts=pulumi.ResourceOptions(providers=[provider]))
     return program
 

@@ -105,3 +105,19 @@ def test_module_entry_point_runs_as_a_process():
     assert finished.returncode == 1
     assert finished.stdout == ""
     assert finished.stderr.strip().endswith("colors.blue.backends[0]: unknown service 'rde' (known: green, red, router, yellow)")
+
+
+def test_a_target_reports_what_it_cannot_honour(capsys):
+    """The reference mesh is valid for App Mesh; on Service Connect its in-mesh router call is refused."""
+    code, out, err = run_cli(capsys, "validate", str(REFERENCE), "--target", "service-connect")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].startswith(f"{REFERENCE}:13:16: colors.red.backends[0]: service-connect: ")
+
+
+def test_a_capability_of_app_mesh_is_checked_by_default(capsys, tmp_path):
+    envoy_port = tmp_path / "mesh.yaml"
+    envoy_port.write_text("mesh: {name: m, namespace: n.local}\ncolors:\n  red: {image: a, port: 15000}\n")
+    code, out, err = run_cli(capsys, "validate", str(envoy_port))
+    assert (code, out) == (1, "")
+    assert err == (f"{envoy_port}:3:25: colors.red.port: port 15000 is Envoy's inbound proxy port; "
+                   "allowed: 1-65535 except 9901, 15000, 15001\n")

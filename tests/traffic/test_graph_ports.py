@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mesh_components.aws.iam import tls_statements
+from mesh_components.app_mesh.task_role_policy import tls_statements
 from mesh_components.aws.security_groups import RuleSpec, rule_specs
 from mesh_components.topology.graph import Access, MeshGraph, Workload
 from mesh_components.topology.model import Topology

@@ -1,5 +1,5 @@
-"""Observability in App Mesh specs and task definitions: access-log formats, and the optional X-Ray
-daemon and CloudWatch agent sidecars with the Envoy settings and IAM statements they need.
+"""The optional X-Ray daemon and CloudWatch agent sidecars of a task, and the Envoy settings they need
+(their IAM statements are in task_role_policy.py).
 
 Sidecars never run as Envoy's UID (1337): traffic from that UID skips the proxy, which the policy
 pack forbids for anything but Envoy. They need no security-group rule: Envoy sends traces to the
@@ -10,26 +10,13 @@ X-Ray and CloudWatch leave it, over the HTTPS egress every workload already has.
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 from .limits import CLOUDWATCH_AGENT_CONTAINER, XRAY_CONTAINER
-from ..topology.observability import ENVOY_STATS_PORT, AccessLog, Metrics, Observability, Tracing
-from .spec_dicts import compact
+from ..topology.observability import ENVOY_STATS_PORT, Metrics, Observability, Tracing
 
 XRAY_DAEMON_PORT = 2000
 SIDECAR_USER = "1000"  # anything but Envoy's 1337 (see the module docstring)
 PROMETHEUS_JOB = "envoy"
-
-
-def access_log_spec(log: AccessLog) -> dict:
-    """`{file: {path, format?}}`, the shape virtual nodes and gateways share."""
-    if log.text_format is not None:
-        log_format = {"text": log.text_format}
-    elif log.json_format is not None:
-        log_format = {"jsons": [{"key": key, "value": value} for key, value in log.json_format.items()]}
-    else:
-        log_format = None
-    return {"file": compact(path=log.path, format=log_format)}
 
 
 def envoy_environment(observability: Observability) -> dict[str, str]:
@@ -110,21 +97,3 @@ def cloudwatch_agent_container(metrics: Metrics, logs: dict, namespace: str) -> 
         ],
         "logConfiguration": logs,
     }
-
-
-def sidecar_statements(observability: Observability, log_group_arn: str) -> list[dict]:
-    """IAM statements the sidecars need, only for the sidecars that run."""
-    statements = []
-    if observability.tracing:
-        # X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions: AWS accepts only "*".
-        statements.append({"Sid": "XRayTraces", "Effect": "Allow",
-                           "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": ["*"]})
-    if observability.metrics:
-        statements.append({"Sid": "EnvoyMetrics", "Effect": "Allow",
-                           "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                           "Resource": [f"{log_group_arn}:log-stream:*"]})
-    return statements
-
-
-def has_sidecars(observability: Optional[Observability]) -> bool:
-    return bool(observability and (observability.tracing or observability.metrics))

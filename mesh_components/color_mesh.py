@@ -1,0 +1,74 @@
+"""The whole mesh as one component: the AWS foundation every target shares, then the stack's target on it.
+
+`ColorMeshArgs` is all it needs, so another Pulumi program can compose it (or its parts: every
+component under `aws/` and `app_mesh/` takes typed Args too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from .app_mesh.target import AppMeshTarget
+from .aws import physical_names
+from .aws.component import MeshComponent
+from .aws.ecs_cluster import EcsCluster, EcsClusterArgs
+from .aws.network import Network, NetworkArgs
+from .aws.security_groups import SecurityGroups, SecurityGroupsArgs
+from .aws.service_discovery import ServiceDiscovery, ServiceDiscoveryArgs
+from .aws.task_definition import TaskLogging
+from .settings.stack_settings import StackSettings
+from .topology.graph import MeshGraph
+from .topology.images import ecr_repositories
+
+TARGETS = {"app-mesh": AppMeshTarget}
+
+
+@dataclass(frozen=True)
+class ColorMeshArgs:
+    graph: MeshGraph  # of a topology loaded for `settings.target`
+    settings: StackSettings
+    stack: str  # physical names hold it, so stacks can share an account
+
+
+@dataclass(frozen=True)
+class Foundation:
+    """What every target builds on."""
+
+    network: Network
+    discovery: ServiceDiscovery
+    security_groups: SecurityGroups
+    ecs: EcsCluster
+    logging: pulumi.Output[TaskLogging]
+
+
+class ColorMesh(MeshComponent):
+    TYPE_NAME = "ColorMesh"
+
+    def __init__(self, name: str, args: ColorMeshArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        super().__init__(name, opts)
+        target_type = TARGETS[args.settings.target]
+        self.foundation = self._foundation(name, args, target_type.images(args.graph.topology, args.settings))
+        self.target = target_type(self, name, args, self.foundation)
+        self.gateway_url = self.target.gateway_url
+        self.register_outputs({"gatewayUrl": self.gateway_url, **self.target.outputs})
+
+    def _foundation(self, name: str, args: ColorMeshArgs, images: list[str]) -> Foundation:
+        graph, settings, stack = args.graph, args.settings, args.stack
+        mesh = graph.topology.mesh.name
+        network = Network(f"{name}-network", NetworkArgs(settings.network, settings.vpc_cidr), opts=self.child())
+        discovery = ServiceDiscovery(f"{name}-discovery", ServiceDiscoveryArgs(graph, network.vpc_id), opts=self.child())
+        security_groups = SecurityGroups(f"{name}-security-groups",
+                                         SecurityGroupsArgs(graph, network.vpc_id, settings.public_cidrs),
+                                         opts=self.child())
+        ecs = EcsCluster(f"{name}-ecs", EcsClusterArgs(
+            cluster_name=physical_names.cluster_name(mesh, stack), container_insights=settings.container_insights,
+            log_group_name=physical_names.log_group_name(mesh, stack), log_retention_days=settings.log_retention_days,
+            execution_role_name=physical_names.execution_role_name(mesh, stack),
+            image_repositories=ecr_repositories(images)), opts=self.child())
+        region = aws.get_region_output(opts=self.invoke_output()).region
+        logging = pulumi.Output.all(ecs.log_group.name, region).apply(lambda values: TaskLogging(*values))
+        return Foundation(network, discovery, security_groups, ecs, logging)
