@@ -5,6 +5,11 @@ Shapes follow the VPC Lattice API (botocore `vpc-lattice/2022-11-30`: CreateServ
 CreateListener, CreateRule with HttpMatch / PathMatch / HeaderMatch / ForwardAction / FixedResponseAction,
 CreateTargetGroup with TargetGroupConfig / HealthCheckConfig) so a component can pass them on field by field.
 Target groups are named by `LatticeTargetGroupKey`; the component turns keys into the target groups it creates.
+
+What the provider sends (terraform-provider-aws internal/service/vpclattice): a rule's `case_sensitive` always,
+as false when it is not given, so the component must pass the True given here; a target group's health
+check `enabled` always (False reaches AWS); a weight only when it is not 0; `method` always, as "" when not
+given (the API's HttpMethod allows the empty string; that Lattice reads it as "any method" is unverified).
 """
 
 from __future__ import annotations
