@@ -36,6 +36,15 @@ class Unsupported(Exception):
         self.path = path
 
 
+def collect(failures: list[Unsupported], make):
+    """`make()`, or None with its Unsupported added to `failures` (to report every failure of a match)."""
+    try:
+        return make()
+    except Unsupported as unsupported:
+        failures.append(unsupported)
+        return None
+
+
 @dataclass(frozen=True, order=True)
 class TargetGroupKey:
     """One target group per (color, listener port) the gateway reaches; the color's ECS service registers into it."""

@@ -18,6 +18,10 @@ from ..topology.matches import HeaderMatch, QueryParameterMatch
 from ..topology.model import Topology
 from ..topology.observability import ACCESS_LOG_PATH
 from ..topology.tls_checks import client_tls_settings
+from .health_probe import probe_protocol
+from .lattice import VPC_LATTICE_CONFIGURATIONS_MAX
+from .lattice_access import lattice_access
+from .lattice_routers import called_routers, router_problems
 from .gateway_rules import TARGET, gateway_problems, gateway_routes_in_order
 from .service_connect_config import CLIENT_ALIAS_MAX, DISCOVERY_NAME_MAX, MS_PER_SECOND, discovery_name, tls_issuer
 
@@ -39,16 +43,32 @@ def check_gateway_rules(topology: Topology) -> Iterator[Problem]:
     yield from gateway_problems(topology)
 
 
-def check_router_backends(topology: Topology) -> Iterator[Problem]:
+def check_lattice_routers(topology: Topology) -> Iterator[Problem]:
+    """Everything the routers colors call need that VPC Lattice cannot express (see lattice_routers)."""
+    yield from router_problems(topology)
+
+
+def check_router_caller_tls(topology: Topology) -> Iterator[Problem]:
     graph = MeshGraph(topology)
     for name, color in topology.colors.items():
         for index, backend in enumerate(color.backends):
-            if backend in topology.routers:
-                colors = ", ".join(graph.services[backend].serving_colors)
-                yield _error(
-                    f"{backend!r} is a router; colors calling a router need its VPC Lattice service, which this "
-                    f"target does not create yet (issue 13); list the colors it routes to ({colors}) as backends "
-                    "instead, or deploy with target app-mesh", ("colors", name, "backends", index))
+            policy = graph.client_tls(Workload("color", name), backend) if backend in topology.routers else None
+            if policy is not None and policy.enforce and (not policy.ports or topology.routers[backend].port in policy.ports):
+                yield _error(f"TLS towards router {backend!r} cannot be enforced: callers reach its VPC Lattice "
+                             "service over plain HTTP and Lattice does not verify its targets' certificates; give "
+                             "this backend backend_tls_for with enforce: false, or deploy with target app-mesh",
+                             ("colors", name, "backends", index))
+
+
+def check_lattice_registrations(topology: Topology) -> Iterator[Problem]:
+    access = lattice_access(topology)
+    for name in topology.colors:
+        registrations = access.registrations_of(name)
+        if len(registrations) > VPC_LATTICE_CONFIGURATIONS_MAX:
+            routers = ", ".join(registration.target_group.router for registration in registrations)
+            yield _error(f"{len(registrations)} routers forward to this color ({routers}), and ECS registers a "
+                         f"service into at most {VPC_LATTICE_CONFIGURATIONS_MAX} VPC Lattice target groups; let "
+                         "fewer routers called by colors forward to it", ("colors", name), on_key=True)
 
 
 def check_egress_filter(topology: Topology) -> Iterator[Problem]:
@@ -188,21 +208,13 @@ def check_target_health_checks(topology: Topology) -> Iterator[Problem]:
         check = listener.health_check
         if check is None or name not in reached:
             continue
-        if _probe_protocol(listener) == "tcp":
+        if probe_protocol(listener) == "tcp":
             yield _error("the ALB probes this color over HTTP or gRPC only, and this health check is a tcp probe; "
                          "give it a path to probe over http", path + ("health_check",), on_key=True)
         if check.timeout_seconds >= check.interval_seconds:
             yield _error(f"the ALB probes this color and needs a health-check timeout below the interval "
                          f"({check.timeout_seconds} s is not below {check.interval_seconds} s); shorten timeout_seconds",
                          path + ("health_check", "timeout_seconds"))
-
-
-def _probe_protocol(listener) -> str:
-    """The model's rule: the listener's protocol, tcp for http and http2 without a path."""
-    check = listener.health_check
-    if check.protocol is not None:
-        return check.protocol
-    return "tcp" if listener.protocol in ("http", "http2") and check.path is None else listener.protocol
 
 
 # --- warnings: Service Connect or the ALB substitutes its own behaviour --------------------------------
@@ -216,22 +228,37 @@ def warn_managed_resilience(topology: Topology) -> Iterator[Problem]:
         if listener.connection_pool is not None:
             yield _warning("not applied: Service Connect has no connection-pool limits",
                            path + ("connection_pool",), on_key=True)
-    for router_name in _gateway_reached_routers(topology):  # routers called by colors are refused (issue 13)
+    yield from _route_resilience_warnings(
+        topology, _gateway_reached_routers(topology),
+        "not applied: Service Connect retries twice on connection failures and 503s (not configurable) and the "
+        "ALB does not retry",
+        "not applied: an ALB rule has no timeout of its own; the target listener's Service Connect timeouts apply")
+
+
+def warn_lattice_resilience(topology: Topology) -> Iterator[Problem]:
+    yield from _route_resilience_warnings(
+        topology, called_routers(topology),
+        "not applied for calls from colors: VPC Lattice does not retry, and Service Connect does not see calls "
+        "through Lattice",
+        "not applied for calls from colors: a VPC Lattice rule has no timeouts of its own; Lattice's service "
+        "timeouts apply")
+
+
+def _route_resilience_warnings(topology: Topology, routers, retry_message: str, timeout_message: str):
+    for router_name in routers:
         for route_name, route in topology.routers[router_name].routes.items():
             where = ("routers", router_name, "routes", route_name)
             if route.retry_policy is not None:
-                yield _warning("not applied: Service Connect retries twice on connection failures and 503s (not "
-                               "configurable) and the ALB does not retry", where + ("retry_policy",), on_key=True)
+                yield _warning(retry_message, where + ("retry_policy",), on_key=True)
             if route.timeouts is not None:
-                yield _warning("not applied: an ALB rule has no timeout of its own; the target listener's Service "
-                               "Connect timeouts apply", where + ("timeouts",), on_key=True)
+                yield _warning(timeout_message, where + ("timeouts",), on_key=True)
 
 
 def warn_health_checks_without_a_prober(topology: Topology) -> Iterator[Problem]:
-    reached = _gateway_reached_colors(topology)
+    reached = _gateway_reached_colors(topology) | {target.color for target in lattice_access(topology).target_ports}
     for name, path, listener in all_color_listeners(topology):
         if listener.health_check is not None and name not in reached:
-            yield _warning("not applied: no load balancer reaches this color and Service Connect probes nothing; "
+            yield _warning("not applied: no load balancer or router reaches this color and Service Connect probes nothing; "
                            "ECS replaces a task only when its container exits", path + ("health_check",),
                            on_key=True)
 
@@ -310,7 +337,9 @@ def _gateway_reached_colors(topology: Topology) -> set[str]:
 
 CAPABILITY_CHECKS: tuple[Check, ...] = (
     check_gateway_rules,
-    check_router_backends,
+    check_lattice_routers,
+    check_router_caller_tls,
+    check_lattice_registrations,
     check_egress_filter,
     check_listener_tls,
     check_gateway_listener_protocols,
@@ -321,6 +350,7 @@ CAPABILITY_CHECKS: tuple[Check, ...] = (
     check_service_names,
     check_target_health_checks,
     warn_managed_resilience,
+    warn_lattice_resilience,
     warn_health_checks_without_a_prober,
     warn_observability,
     warn_gateway_tasks,

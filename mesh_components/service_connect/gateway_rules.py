@@ -29,6 +29,7 @@ from ..topology.listeners import GatewayListener
 from ..topology.matches import GatewayRouteMatch, RouteMatch
 from ..topology.model import GatewayRoute, Route, Router, Topology
 from . import alb_conditions
+from .alb import collect
 from .alb import (CONDITION_VALUES_PER_RULE, FORWARD_TARGET_GROUPS_MAX, NOT_FOUND, RULE_PRIORITY_MAX,
                   WILDCARDS_PER_RULE, AlbListener, Conditions, FixedResponse, Forward, ListenerRule, Rewrite,
                   TargetGroup, TargetGroupKey, Transforms, Unsupported, WeightedTarget)
@@ -153,11 +154,11 @@ class _Compiler:
 
     def _gateway_conditions(self, match: GatewayRouteMatch, where: tuple) -> Conditions:
         failures: list[Unsupported] = []
-        host = _collect(failures, lambda: alb_conditions.host_header(match.hostname, where + ("hostname",))
+        host = collect(failures, lambda: alb_conditions.host_header(match.hostname, where + ("hostname",))
                         if match.hostname else None)
-        headers = tuple(_collect(failures, lambda i=i, h=h: alb_conditions.http_header(h, where + ("headers", i)))
+        headers = tuple(collect(failures, lambda i=i, h=h: alb_conditions.http_header(h, where + ("headers", i)))
                         for i, h in enumerate(match.headers or ()))
-        queries = tuple(_collect(failures, lambda i=i, q=q: alb_conditions.query_string(q, where + ("query_parameters", i)))
+        queries = tuple(collect(failures, lambda i=i, q=q: alb_conditions.query_string(q, where + ("query_parameters", i)))
                         for i, q in enumerate(match.query_parameters or ()))
         self._raise_first(failures)
         return Conditions(host_header=host, http_headers=headers, query_strings=queries)
@@ -241,7 +242,7 @@ class _Compiler:
                                         "remove scheme (the gateway listener's protocol decides it)",
                                         where + ("scheme",)))
         router_item = _router_path_item(match, protocol)
-        items = _collect(failures, lambda: original_path_items(rewrite, gateway_item, router_item,
+        items = collect(failures, lambda: original_path_items(rewrite, gateway_item, router_item,
                                                                where + _path_key(match), gateway_name))
         entries = [("headers", entry) for entry in match.headers or ()] + [("metadata", entry) for entry in match.metadata or ()]
         counters = {"headers": 0, "metadata": 0}
@@ -249,9 +250,9 @@ class _Compiler:
         for key, entry in entries:
             index = counters[key]
             counters[key] += 1
-            headers.append(_collect(failures, lambda k=key, e=entry, i=index: alb_conditions.http_header(
+            headers.append(collect(failures, lambda k=key, e=entry, i=index: alb_conditions.http_header(
                 e, where + (k, i), "header" if k == "headers" else "metadata entry")))
-        queries = tuple(_collect(failures, lambda i=i, q=q: alb_conditions.query_string(q, where + ("query_parameters", i)))
+        queries = tuple(collect(failures, lambda i=i, q=q: alb_conditions.query_string(q, where + ("query_parameters", i)))
                         for i, q in enumerate(match.query_parameters or ()))
         self._raise_first(failures)
         method = (match.method,) if match.method else ()
@@ -264,14 +265,6 @@ class _Compiler:
         graph = MeshGraph(self.topology)
         return Forward(tuple(WeightedTarget(TargetGroupKey(color, graph.ports_speaking(color, router.protocol)[0]), weight)
                              for color, weight in route.targets.items()))
-
-
-def _collect(failures: list[Unsupported], make):
-    try:
-        return make()
-    except Unsupported as unsupported:
-        failures.append(unsupported)
-        return None
 
 
 def _serves(listeners: tuple, listener: GatewayListener, route: GatewayRoute) -> bool:

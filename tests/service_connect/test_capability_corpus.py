@@ -86,10 +86,66 @@ EXPECTED = {
     ],
     'health_check_without_prober.yaml': [
         '3:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
-        '3:21: warning: colors.red.health_check: service-connect: not applied: no load balancer reaches this color and Service Connect probes nothing; ECS replaces a task only when its container exits',
+        '3:21: warning: colors.red.health_check: service-connect: not applied: no load balancer or router reaches this color and Service Connect probes nothing; ECS replaces a task only when its container exits',
     ],
     'hostname_without_dot.yaml': [
         "7:44: gateway.routes.all.match.hostname.exact: service-connect: an ALB host condition takes letters, digits, '-', '_' and '.', with at least one '.' and only letters after the last; 'intranet' is not one; match a host name like api.example.com",
+    ],
+    'lattice_caller_tls.yaml': [
+        "5:16: colors.red.backends[0]: service-connect: TLS towards router 'router' cannot be enforced: callers reach its VPC Lattice service over plain HTTP and Lattice does not verify its targets' certificates; give this backend backend_tls_for with enforce: false, or deploy with target app-mesh",
+    ],
+    'lattice_grpc_router.yaml': [
+        '6:19: routers.api.protocol: service-connect: VPC Lattice routes gRPC only on HTTPS listeners, so callers would have to speak TLS to the router themselves (under App Mesh they send plaintext to their proxy); list its colors as backends instead, or deploy with target app-mesh',
+    ],
+    'lattice_header_invert.yaml': [
+        '8:74: routers.router.routes.versioned.match.headers[0].invert: service-connect: VPC Lattice cannot match requests whose header does NOT match; match the values to route instead and give the others their own route',
+    ],
+    'lattice_header_present.yaml': [
+        '8:48: routers.router.routes.versioned.match.headers[0]: service-connect: VPC Lattice matches a header by its value and cannot require only that it is present; match a value',
+    ],
+    'lattice_header_range.yaml': [
+        '8:73: routers.router.routes.versioned.match.headers[0].range: service-connect: VPC Lattice cannot match a header by numeric range; match exact values instead',
+    ],
+    'lattice_header_regex.yaml': [
+        '8:73: routers.router.routes.versioned.match.headers[0].regex: service-connect: VPC Lattice cannot match a regular expression; only a literal (exact), a literal followed by .* (prefix) or a literal between .* and .* (contains) can be expressed; match exact values or a prefix instead',
+    ],
+    'lattice_header_suffix.yaml': [
+        '8:74: routers.router.routes.versioned.match.headers[0].suffix: service-connect: VPC Lattice matches a header value exactly, by prefix or by substring, not by suffix; use one of those',
+    ],
+    'lattice_header_value_too_long.yaml': [
+        '8:66: routers.router.routes.long.match.headers[0].exact: service-connect: the value is 201 characters; VPC Lattice matches header values of at most 200',
+    ],
+    'lattice_path_characters.yaml': [
+        "8:32: routers.router.routes.spaced.match.prefix: service-connect: '/a b' is not a path VPC Lattice can match: '/' followed by at most 199 letters, digits and @:%_+.~#?&/=-",
+    ],
+    'lattice_path_regex.yaml': [
+        '8:40: routers.router.routes.numbered.match.path.regex: service-connect: VPC Lattice matches a path exactly or by prefix, not by regular expression; write the route as path.exact or prefix (one route per alternative)',
+    ],
+    'lattice_query_parameters.yaml': [
+        '8:51: routers.router.routes.beta.match.query_parameters: service-connect: VPC Lattice rules cannot match query parameters; route on the path, method or headers instead',
+    ],
+    'lattice_retry_and_timeout.yaml': [
+        '3:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
+        '10:9: warning: routers.router.routes.all.retry_policy: service-connect: not applied for calls from colors: VPC Lattice does not retry, and Service Connect does not see calls through Lattice',
+        "11:9: warning: routers.router.routes.all.timeouts: service-connect: not applied for calls from colors: a VPC Lattice rule has no timeouts of its own; Lattice's service timeouts apply",
+    ],
+    'lattice_scheme_https.yaml': [
+        "8:43: routers.router.routes.secure.match.scheme: service-connect: callers reach the router's VPC Lattice listener over plain HTTP, so no request has scheme https; remove scheme (or the route)",
+    ],
+    'lattice_six_headers.yaml': [
+        '11:20: routers.router.routes.many.match.headers: service-connect: 6 header matches; a VPC Lattice rule takes at most 5; match on fewer headers',
+    ],
+    'lattice_six_routers.yaml': [
+        '4:3: colors.green: service-connect: 6 routers forward to this color (r1, r2, r3, r4, r5, r6), and ECS registers a service into at most 5 VPC Lattice target groups; let fewer routers called by colors forward to it',
+    ],
+    'lattice_target_tcp_probe.yaml': [
+        '4:37: colors.green.health_check: service-connect: VPC Lattice probes router targets over HTTP only, and this health check is a tcp probe; give it a path to probe over http',
+    ],
+    'lattice_tcp_router.yaml': [
+        '6:18: routers.db.protocol: service-connect: a tcp router cannot be called through VPC Lattice, which routes tcp only as TLS passthrough (without weights or matches); list its colors as backends instead, or deploy with target app-mesh',
+    ],
+    'lattice_too_many_routes.yaml': [
+        "8:7: routers.router.routes: service-connect: 101 routes; a VPC Lattice listener's rules take priorities 1-100, one per route; merge routes",
     ],
     'listener_file_certificate.yaml': [
         "7:27: colors.red.tls.certificate.file: service-connect: certificate.file cannot be used: Service Connect issues the listener's certificates itself from AWS Private CA; use certificate.acm",
@@ -103,9 +159,6 @@ EXPECTED = {
     ],
     'rewrite_with_dollar.yaml': [
         "8:23: gateway.routes.price.rewrite.path: service-connect: '/$price' contains '$' or '\\', which an ALB rewrite treats as a capture reference or escape; rewrite to a path without them",
-    ],
-    'router_backend.yaml': [
-        "3:32: colors.red.backends[0]: service-connect: 'router' is a router; colors calling a router need its VPC Lattice service, which this target does not create yet (issue 13); list the colors it routes to (green) as backends instead, or deploy with target app-mesh",
     ],
     'router_regex_behind_rewrite.yaml': [
         "7:32: routers.router.routes.numbered.match.path: service-connect: path.regex matches the path after gateway route 'all' rewrote it, which an ALB condition (on the path as sent) cannot express; match a prefix or an exact path here, or disable that route's prefix rewrite",
@@ -189,9 +242,9 @@ def test_every_capability_check_fires_on_some_file():
     assert fired == {check.__name__ for check in CAPABILITY_CHECKS}
 
 
-def test_the_reference_mesh_waits_for_router_support_only():
-    """config/topology.yaml: red calls the router, which needs issue 13; nothing else is refused."""
+def test_the_reference_mesh_deploys_with_its_router_on_lattice():
+    """config/topology.yaml: red calls the router through VPC Lattice; only red's health check has no prober
+    (neither the ALB nor Lattice reaches red)."""
     from tests.reference import REFERENCE
     problems = capability_problems(load_topology(REFERENCE))
-    assert [(problem.severity, problem.path) for problem in problems] == [
-        ("error", ("colors", "red", "backends", 0)), ("warning", ("colors", "red", "health_check"))]
+    assert [(problem.severity, problem.path) for problem in problems] == [("warning", ("colors", "red", "health_check"))]
