@@ -92,7 +92,7 @@ def test_the_launcher_works_from_a_subdirectory_and_from_outside(tmp_path):
     assert inside.stdout.startswith("../config/topology.yaml: valid for app-mesh: 4 colors")
     outside = launcher("validate", cwd=tmp_path)
     assert outside.returncode == 0, outside.stderr
-    assert outside.stdout.startswith(f"{ROOT}/config/topology.yaml: valid:")
+    assert outside.stdout.startswith(f"{ROOT}/config/topology.yaml: valid for app-mesh:")
     (tmp_path / "mine.yaml").write_text("mesh: {name: m, namespace: n.local}\ncolors:\n  red: {image: x:1}\n")
     relative = launcher("validate", "mine.yaml", cwd=tmp_path)  # arguments stay relative to where you are
     assert relative.returncode == 0 and relative.stdout.startswith("mine.yaml: valid for app-mesh: 1 color"), relative.stderr
@@ -126,4 +126,5 @@ def test_readme_walks_a_newcomer_through_install_and_the_pulumi_steps():
                  "aws:region", "AWS_ROLE_ARN", "pulumi preview --stack dev --policy-pack policy",
                  "Pulumi.staging.yaml", "pulumi stack init staging"):
         assert step in guide, step
-    assert readme.splitlines()[2].split()[:2] == ["pulumi", "install"]  # the first command a newcomer sees
+    first, second = readme.splitlines()[2:4]  # the first commands a newcomer sees: set up and test, then deploy
+    assert first.split()[:2] == ["bash", ".ci/run"] and "pulumi install" in second
