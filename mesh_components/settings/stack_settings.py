@@ -14,13 +14,12 @@ from typing import Annotated, Any, Callable, Iterable, Literal, Mapping, Optiona
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
+from ..app_mesh.envoy_images import envoy_image_problem
 from ..topology.container_checks import image_problem
 
 DEFAULT_ENVOY_IMAGE = "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod"
-MINIMUM_ENVOY_VERSION = (1, 17, 2, 0)
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
                       2922, 3288, 3653)
-_ENVOY_TAG = re.compile(r":v(\d+)\.(\d+)\.(\d+)\.(\d+)-prod$")
 
 
 class Settings(BaseModel):
@@ -45,7 +44,7 @@ class StackSettings(Settings):
     target: Literal["app-mesh"] = Field(
         default="app-mesh", description="Deployment target: app-mesh (service-connect can be validated, not yet deployed).")
     envoy_image: str = Field(default=DEFAULT_ENVOY_IMAGE, alias="envoyImage",
-                             description="Envoy image, pinned to a vX.Y.Z.W-prod tag >= v1.17.2.0.")
+                             description="Envoy image from AWS's repositories, pinned to a vX.Y.Z.W-prod (or -prod-fips) tag >= v1.17.2.0.")
     log_retention_days: StrictInt = Field(default=30, alias="logRetentionDays",
                                           description="Retention of the stack's log group, in days (CloudWatch's values).")
     network: Optional[ExistingNetwork] = Field(
@@ -64,14 +63,9 @@ class StackSettings(Settings):
     @field_validator("envoy_image")
     @classmethod
     def _pinned_supported_envoy(cls, image: str) -> str:
-        problem = image_problem(image)
+        problem = image_problem(image) or envoy_image_problem(image)
         if problem:
             raise ValueError(problem)
-        match = _ENVOY_TAG.search(image)
-        if not match:
-            raise ValueError("must be pinned to a version tag like ':v1.29.6.0-prod' (never 'latest' or untagged)")
-        if tuple(int(part) for part in match.groups()) < MINIMUM_ENVOY_VERSION:
-            raise ValueError("App Mesh supports Envoy v1.17.2.0-prod and later")
         return image
 
     @field_validator("log_retention_days")

@@ -34,6 +34,11 @@ def test_values_arrive_as_strings_like_pulumi_config():
     ("envoyImage", "public.ecr.aws/appmesh/aws-appmesh-envoy", "pinned to a version tag"),
     ("envoyImage", "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.15.0.0-prod", "v1.17.2.0-prod and later"),
     ("envoyImage", "public.ecr.aws/appmesh/Envoy:v1.29.6.0-prod", "has repository path component 'Envoy'"),
+    ("envoyImage", "docker.io/someone/aws-appmesh-envoy:v1.29.6.0-prod", "is not AWS's Envoy repository"),
+    ("envoyImage", "111122223333.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.29.6.0-prod",
+     "is not AWS's Envoy repository"),
+    ("envoyImage", "840364872350.dkr.ecr.cn-north-1.amazonaws.com.cn/aws-appmesh-envoy:v1.29.6.0-prod",
+     "is not AWS's Envoy repository"),
     ("logRetentionDays", "31", "CloudWatch accepts"),
     ("publicCidrs", '["not-a-cidr"]', "does not appear to be"),
     ("vpcCidr", "8.8.0.0/16", "private IPv4 block"),
@@ -107,3 +112,21 @@ def test_the_program_refuses_a_typo_in_a_stack_file(tmp_path, monkeypatch, capsy
     err = capsys.readouterr().err
     assert "color-mesh:deletionProtecton: unknown setting (did you mean 'deletionProtection'?)" in err
     assert "color-mesh:minTaskcount: unknown setting (did you mean 'minTaskCount'?)" in err
+
+
+@pytest.mark.parametrize("image", [
+    "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod-fips",
+    "840364872350.dkr.ecr.eu-west-1.amazonaws.com/aws-appmesh-envoy:v1.29.6.0-prod",
+    "919366029133.dkr.ecr.cn-north-1.amazonaws.com.cn/aws-appmesh-envoy:v1.29.6.0-prod",
+])
+def test_aws_vended_envoy_images_are_accepted_as_the_policy_pack_accepts_them(image):
+    assert settings(topology="t.yaml", envoyImage=image).envoy_image == image
+
+
+def test_the_program_and_the_policy_pack_know_the_same_envoy_repositories():
+    """The pack never imports the program, so each keeps its own table; they must agree."""
+    from mesh_components.app_mesh import envoy_images
+    from policy.color_mesh_policy import ecs as pack
+
+    assert (envoy_images.PUBLIC_REPOSITORY, envoy_images.REGIONAL_ACCOUNT, envoy_images.REGIONAL_ACCOUNTS) == (
+        pack.PUBLIC_ENVOY_REPOSITORY, pack.REGIONAL_ENVOY_ACCOUNT, pack.REGIONAL_ENVOY_ACCOUNTS)
