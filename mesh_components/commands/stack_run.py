@@ -11,9 +11,9 @@ from typing import Optional, Union
 
 from mesh_components.offline.recording import Recording
 from mesh_components.offline.runner import OfflineRunError, list_stacks, run_stack
-from mesh_components.settings.stack_file import StackConfigError, project_root, topology_path
+from mesh_components.settings.stack_file import StackConfigError, configured_target, project_root, topology_path
+from mesh_components.targets import TARGETS, load_for_target
 from mesh_components.topology.errors import TopologyError
-from mesh_components.topology.loader import load_topology
 
 EXIT_INVALID, EXIT_UNUSABLE = 1, 2
 
@@ -35,7 +35,11 @@ def run_stack_or_report(command: str, stack: str, root: Optional[Path] = None, *
         known = ", ".join(list_stacks(root)) or "none"
         return _fail(command, f"no stack file Pulumi.{stack}.yaml (stacks: {known})", EXIT_UNUSABLE)
     try:
-        load_topology(Path(topology) if topology else topology_path(stack, root))
+        target = configured_target(stack, root)
+        if target not in TARGETS:
+            return _fail(command, f"color-mesh:target {target!r} is not a target; targets: {', '.join(sorted(TARGETS))}",
+                         EXIT_UNUSABLE)
+        load_for_target(Path(topology) if topology else topology_path(stack, root), target)
     except StackConfigError as error:
         return _fail(command, str(error), EXIT_UNUSABLE)
     except TopologyError as error:

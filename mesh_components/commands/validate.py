@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from mesh_components.settings.stack_file import PROJECT, TOPOLOGY_KEY, StackConfigError, read_stack_file, topology_path
+from mesh_components.settings.stack_file import PROJECT, TOPOLOGY_KEY, StackConfigError, configured_target, topology_path
 from mesh_components.targets import DEFAULT_TARGET, TARGETS, load_for_target
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.graph import MeshGraph
@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         path = Path(args.path) if args.path else topology_path(args.stack)
-        target = args.target or (_stack_target(args.stack) if not args.path else DEFAULT_TARGET)
+        target = args.target or (configured_target(args.stack, default=DEFAULT_TARGET) if not args.path else DEFAULT_TARGET)
     except StackConfigError as error:
         return _unusable(str(error))
     if target not in TARGETS:
@@ -49,10 +49,6 @@ def run(args: argparse.Namespace) -> int:
     _print_problems(result.warnings)
     print(f"{path}: valid for {target}: {summary(result.topology)}")
     return EXIT_VALID
-
-
-def _stack_target(stack: str) -> str:
-    return str(read_stack_file(stack).get(f"{PROJECT}:target", DEFAULT_TARGET))
 
 
 def _unusable(message: str) -> int:

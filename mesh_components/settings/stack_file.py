@@ -76,6 +76,13 @@ def topology_path(stack: str = "dev", root: Path | None = None) -> Path:
     return root / configured_topology(read_stack_file(stack, root), str(stack_file(stack, root)))
 
 
+def configured_target(stack: str, root: Path | None = None, default: str = "app-mesh") -> str:
+    """The stack's `color-mesh:target`, `default` when it sets none or has no stack file."""
+    if not stack_file(stack, root).is_file():
+        return default
+    return str(read_stack_file(stack, root).get(f"{PROJECT}:target", default))
+
+
 def configured_topology(config: dict[str, Any], source: str) -> str:
     """The `color-mesh:topology` value of a stack's config, as written (relative to the project)."""
     value = config.get(TOPOLOGY_KEY)
