@@ -107,7 +107,7 @@ def test_plan_of_bad_stack_settings_says_which_key(tmp_path, monkeypatch, capsys
     monkeypatch.chdir(tmp_path)
     assert main(["plan"]) == 1
     err = capsys.readouterr().err
-    assert "color-mesh:envoyImage: must be pinned to a version tag" in err and "Traceback" not in err
+    assert "color-mesh:envoyImage: 'envoy' is not AWS's Envoy repository" in err and "Traceback" not in err
 
 
 def test_program_errors_name_the_file_as_configured(tmp_path, monkeypatch):

@@ -107,11 +107,18 @@ def test_module_entry_point_runs_as_a_process():
     assert finished.stderr.strip().endswith("colors.blue.backends[0]: unknown service 'rde' (known: green, red, router, yellow)")
 
 
-def test_a_target_reports_what_it_cannot_honour(capsys):
-    """The reference mesh is valid for App Mesh; on Service Connect its in-mesh router call is refused."""
-    code, out, err = run_cli(capsys, "validate", str(REFERENCE), "--target", "service-connect")
+def test_a_target_reports_what_it_cannot_honour(capsys, tmp_path):
+    """The reference mesh is valid on both targets; ALLOW_ALL is honoured only by App Mesh."""
+    code, out, _ = run_cli(capsys, "validate", str(REFERENCE), "--target", "service-connect")
+    assert (code, out.split(":")[1]) == (0, " valid for service-connect")
+    allow_all = tmp_path / "mesh.yaml"
+    allow_all.write_text("mesh: {name: m, namespace: n.local, egress_filter: ALLOW_ALL}\n"
+                         "colors:\n  red: {image: a, backends: [blue]}\n  blue: {image: a}\n")
+    assert run_cli(capsys, "validate", str(allow_all))[:2] == (0, f"{allow_all}: valid for app-mesh: 2 colors, "
+                                                                "0 routers, 0 routes, 0 gateway routes, 1 call edge\n")
+    code, out, err = run_cli(capsys, "validate", str(allow_all), "--target", "service-connect")
     assert (code, out) == (1, "")
-    assert err.splitlines()[0].startswith(f"{REFERENCE}:13:16: colors.red.backends[0]: service-connect: ")
+    assert err.startswith(f"{allow_all}:1:52: mesh.egress_filter: service-connect: ALLOW_ALL cannot be honoured")
 
 
 def test_a_capability_of_app_mesh_is_checked_by_default(capsys, tmp_path):
