@@ -78,6 +78,8 @@ def why_not_workload(service: Subject, task: Optional[Props]) -> Optional[str]:
     """Why a service with Service Connect enabled is no Service Connect workload; None when it is one."""
     if task is None:
         return "its task definition is not created by this stack, so what it runs and serves is unknown"
+    if not isinstance(containers(task), list):
+        return "its task definition's container definitions cannot be read, so what it serves is unknown"
     if runs_app_mesh_proxy(task):
         return "its task definition also runs an App Mesh Envoy or proxy configuration, so it is neither kind of workload"
     return None

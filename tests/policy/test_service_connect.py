@@ -11,7 +11,7 @@ import pytest
 
 from .mesh_programs import CLUSTER, ENVOY_IMAGE, build_mesh, declared_edges
 from .service_connect_programs import (
-    AUTHORITY, ECS_TASKS_TRUST, ECS_TRUST, PORT, VPC, app_task, build_service_connect, tls_role,
+    AUTHORITY, ECS_TASKS_TRUST, ECS_TRUST, PORT, VPC, app_task, build_service_connect, connect, tls_role,
 )
 from .verdicts import mandatory, of_policy
 
@@ -77,9 +77,15 @@ def _task_definition_elsewhere(mesh):
                     service_connect_configuration={"enabled": True, "namespace": mesh.namespace.arn})
 
 
+def _unreadable_containers(mesh):
+    task = aws.ecs.TaskDefinition("both-task", family="both", network_mode="awsvpc", container_definitions="[not json")
+    mesh.color("both", task=task)
+
+
 @pytest.mark.parametrize(
     "extra",
     [
+        pytest.param(_unreadable_containers, id="container definitions that cannot be read"),
         pytest.param(_envoy_in_a_service_connect_task, id="an App Mesh Envoy in a Service Connect task"),
         pytest.param(_proxy_configuration_only, id="an APPMESH proxy configuration without Envoy"),
         pytest.param(_task_definition_elsewhere, id="a task definition the stack does not create"),
@@ -541,3 +547,28 @@ def test_a_service_connect_task_role_with_its_own_application_grant_passes(judge
 
 def test_at_preview_the_service_connect_stack_shows_no_mandatory_violation(judge):
     assert mandatory(judge(lambda: build_service_connect(tls=True), REQUIRED, preview=True)) == []
+
+
+def test_a_workload_whose_containers_are_unknown_at_preview_is_noted_not_judged(judge):
+    """What a task serves is unknown until its container definitions are (they often carry outputs); at preview the
+    groups' ids are unknown too, so the group policies note and never block."""
+    def program():
+        mesh = build_service_connect()
+        role = mesh.roles["red"]
+        definitions = role.tags_all.apply(lambda _: json.dumps([{  # the mocks return no tagsAll: unknown in preview
+            "name": "app", "image": "forsakenidol/colorapp:1", "user": "1000",
+            "portMappings": [{"name": "http-8080", "containerPort": PORT, "appProtocol": "http"}]}]))
+        aws.ecs.TaskDefinition("late-task", family="late", network_mode="awsvpc", container_definitions=definitions)
+        mesh.groups["late"] = aws.ec2.SecurityGroup("late-sg", vpc_id=VPC)
+        aws.ecs.Service("late-svc", name="late", cluster=mesh.cluster.arn, task_definition="late",  # by family: known at preview
+                        network_configuration={"subnets": ["subnet-1"], "security_groups": [mesh.groups["late"].id]},
+                        service_connect_configuration=connect(mesh.namespace.arn, name="late"), load_balancers=mesh.registration("late"))
+        mesh.ingress("red-to-late", "red", "late")
+        mesh.ingress("alb-to-late", "alb", "late")
+        aws.lb.ListenerRule("to-late", listener_arn=mesh.listener.arn, priority=3, conditions=[{"path_pattern": {"values": ["/late"]}}],
+                            actions=[{"type": "forward", "target_group_arn": mesh.target_groups["late"].arn}])
+
+    preview = judge(program, preview=True)
+    assert mandatory(preview) == []
+    assert {EXCLUSIVE, ONLY_GATEWAY} <= {v.policy_name for v in preview if "during preview" in v.message}
+    assert mandatory(judge(program)) == []
