@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ecs, iam, load_balancing, mesh, mesh_edges, network, task_roles, tls, workload_groups
+from . import ecs, iam, load_balancing, mesh, mesh_edges, mesh_kind, network, service_connect_tls, task_roles, tls, workload_groups
 
 PACK_NAME = "color-mesh"
 
@@ -10,12 +10,14 @@ PACK_NAME = "color-mesh"
 def all_policies() -> list:
     return [
         *mesh.policies(),
+        *mesh_kind.policies(),
         *mesh_edges.policies(),
         *workload_groups.policies(),
         *network.policies(),
         *ecs.policies(),
         *iam.policies(),
         *task_roles.policies(),
+        *service_connect_tls.policies(),
         *load_balancing.policies(),
         *tls.policies(),
     ]

@@ -177,6 +177,16 @@ def admin_port(container: dict, default: int) -> Any:
     return ports.pop() if len(ports) == 1 and None not in ports else None
 
 
+def named_ports(container: dict) -> dict[str, int]:
+    """Port mapping name -> container port (the names Service Connect services publish by `portName`)."""
+    found = {}
+    for entry in _entries(container, "portmappings"):
+        port = as_int(entry.get("containerport"))
+        if isinstance(entry.get("name"), str) and port is not None:
+            found[entry["name"]] = port
+    return found
+
+
 def port_mappings(container: dict) -> list[int]:
     ports = [as_int(entry.get("containerport")) for entry in _entries(container, "portmappings")]
     return [port for port in ports if port is not None]

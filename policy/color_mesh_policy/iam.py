@@ -163,18 +163,18 @@ def _principals(statement: dict) -> list[str]:
     return [f"{kind}:{value}" for kind, values in principal.items() for value in as_list(values)]
 
 
-def trust_problems(document: Any) -> tuple[bool, list[str]]:
-    """(is a task role, what widens it) for a trust policy."""
+def trust_problems(document: Any, service: str = ECS_TASKS) -> tuple[bool, list[str]]:
+    """(is a role `service` assumes, what widens it) for a trust policy."""
     allows = [statement for statement in statements_of(document) if str(statement.get("Effect", "")).lower() == "allow"]
     principals = [principal for statement in allows for principal in _principals(statement)]
-    task_role = any(principal in (f"Service:{ECS_TASKS}", "*", "AWS:*", "Service:*") for principal in principals) or any(
+    task_role = any(principal in (f"Service:{service}", "*", "AWS:*", "Service:*") for principal in principals) or any(
         "NotPrincipal" in statement for statement in allows)
     problems = []
     for index, statement in enumerate(allows):
         where = f"statement {statement.get('Sid') or index}"
         if "NotPrincipal" in statement:
             problems.append(f"{where} trusts with NotPrincipal, every principal not listed")
-        others = [principal for principal in _principals(statement) if principal != f"Service:{ECS_TASKS}"]
+        others = [principal for principal in _principals(statement) if principal != f"Service:{service}"]
         if others:
             problems.append(f"{where} also trusts {', '.join(others)}")
         actions = [str(action) for action in as_list(statement.get("Action")) if str(action).lower() != "sts:assumerole"]

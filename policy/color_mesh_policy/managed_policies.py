@@ -19,6 +19,10 @@ def _allow(actions: list[str], resource: Any = "*", **extra: Any) -> dict:
     return {"Effect": "Allow", "Action": actions, "Resource": resource, **extra}
 
 
+_ECS_SC_SECRETS = "arn:aws:secretsmanager:*:*:secret:ecs-sc!*"
+_ECS_CREATED = {"ArnLike": {"aws:RequestTag/AmazonECSCreated": ["arn:aws:ecs:*:*:service/*/*", "arn:aws:ecs:*:*:task-set/*/*"]},
+                "StringEquals": {"aws:RequestTag/AmazonECSManaged": "true", "aws:ResourceAccount": "${aws:PrincipalAccount}"}}
+
 # Policy name (the ARN's last path segment) -> the statements that matter.
 REVIEWED: dict[str, list[dict]] = {
     # Forbidden by what they grant:
@@ -32,6 +36,20 @@ REVIEWED: dict[str, list[dict]] = {
     "AWSCloudMapFullAccess": [_allow(["servicediscovery:*"])],
     # Fine: named actions only, nothing our policies forbid.
     "AWSAppMeshReadOnly": [_allow(["appmesh:Describe*", "appmesh:List*"])],
+    # Version v4 (2026-02-12) from the AWS Managed Policy reference, in full: judged by iam-service-connect-tls-role.
+    "AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity": [
+        _allow(["secretsmanager:CreateSecret", "secretsmanager:TagResource"], _ECS_SC_SECRETS, Condition=_ECS_CREATED),
+        _allow(["secretsmanager:UpdateSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+                "secretsmanager:DeleteSecret", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecretVersionStage"],
+               _ECS_SC_SECRETS, Condition={"StringEquals": {"secretsmanager:ResourceTag/aws:secretsmanager:owningService": "ecs-sc",
+                                                            "aws:ResourceAccount": "${aws:PrincipalAccount}"}}),
+        _allow(["secretsmanager:DescribeSecret"], _ECS_SC_SECRETS,
+               Condition={"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}),
+        _allow(["acm-pca:GetCertificate", "acm-pca:GetCertificateAuthorityCertificate", "acm-pca:DescribeCertificateAuthority"],
+               Condition={"StringEquals": {"aws:ResourceTag/AmazonECSManaged": "true"}}),
+        _allow(["acm-pca:IssueCertificate"], Condition={"StringEquals": {
+            "aws:ResourceTag/AmazonECSManaged": "true", "acm-pca:TemplateArn": "arn:aws:acm-pca:::template/EndEntityCertificate/V1"}}),
+    ],
     "AmazonECSTaskExecutionRolePolicy": [_allow(["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
                                                  "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
                                                  "logs:CreateLogStream", "logs:PutLogEvents"])],

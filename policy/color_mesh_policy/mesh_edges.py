@@ -4,6 +4,10 @@ security-group ingress between mesh task groups follows them.
 A node A may call node B on port P when A lists virtual service S as a backend and S is provided
 by B (or by a router whose routes target B), P being B's listener port (or the route target's
 port). A virtual gateway may call what its gateway routes target, the same way.
+
+Service Connect declares no call graph in AWS (any client may resolve any alias): its security
+groups are the declaration, so ingress between Service Connect workloads is judged on the port
+alone (one the callee serves), and a caller of the other kind is never declared.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from .reading import PolicySpec, Settings, Subject, stack_policy
+from .service_connect import SERVICE_CONNECT_KIND
 from .security_group_rules import RULE_TYPES, rules_of
 from .stack_index import ECS_SERVICE, StackIndex
 
@@ -29,8 +34,14 @@ def _key(mesh: object, name: object) -> tuple:
     return tuple(value if isinstance(value, str) else None for value in (mesh, name))
 
 
-def _name(workload: Workload) -> str:
-    return f"{'virtual node' if workload[1] == 'virtualNode' else 'virtual gateway'} {workload[2]}"
+_KIND_NAMES = {"virtualNode": "virtual node", "virtualGateway": "virtual gateway", SERVICE_CONNECT_KIND: "Service Connect service"}
+
+
+def workload_label(workload: Workload) -> str:
+    return f"{_KIND_NAMES.get(workload[1], workload[1])} {workload[2]}"
+
+
+_name = workload_label
 
 
 class DeclaredMesh:
@@ -42,6 +53,7 @@ class DeclaredMesh:
         self.providers: dict[tuple[str, str], tuple[str, str]] = {}
         self.router_targets: dict[tuple[str, str], set[tuple[str, int | None]]] = defaultdict(set)
         self.gateway_targets: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.served: dict[Workload, set[int]] = served_ports_by_workload(index)
         for node in index.of_types((VIRTUAL_NODE,)):
             self._read_node(node)
         for service in index.of_types((VIRTUAL_SERVICE,)):
@@ -104,9 +116,18 @@ class DeclaredMesh:
             landed |= {(node, each) for each in ports}
         return landed
 
+    def ports(self, caller: Workload, callee: Workload) -> set[int]:
+        """Ports `caller` may reach `callee` on: declared App Mesh edges; any port a Service Connect callee serves
+        to a Service Connect caller."""
+        if callee[1] == SERVICE_CONNECT_KIND:
+            return set(self.served.get(callee, ())) if caller[1] == SERVICE_CONNECT_KIND else set()
+        return self.allowed(caller).get(callee, set())
+
     def allowed(self, caller: Workload) -> dict[Workload, set[int]]:
         """Callee workload -> ports `caller` may reach it on."""
         mesh, kind, name = caller
+        if kind == SERVICE_CONNECT_KIND:
+            return {}
         services = self.backends.get((mesh, name), set()) if kind == "virtualNode" else self.gateway_targets.get((mesh, name), set())
         reach: dict[Workload, set[int]] = defaultdict(set)
         for service in services:
@@ -119,7 +140,7 @@ def workload_groups(index: StackIndex) -> dict[str, set[Workload]]:
     """Security-group id -> the mesh workloads whose tasks run in it."""
     owners: dict[str, set[Workload]] = defaultdict(set)
     for service in index.of_types((ECS_SERVICE,)):
-        workload = index.service_mesh_resource(service)
+        workload = index.service_workload(service)
         if workload:
             for group in index.service_groups(service):
                 owners[group].add(workload)
@@ -128,8 +149,18 @@ def workload_groups(index: StackIndex) -> dict[str, set[Workload]]:
 
 MESH_EDGES = PolicySpec(
     "mesh-edges-declared",
-    "Every ingress between security groups of mesh tasks matches a declared App Mesh relationship on the callee's listener port.",
+    "Every ingress between security groups of mesh tasks matches a declared App Mesh relationship on the callee's listener port; "
+    "between Service Connect workloads, a port the callee serves; never between workloads of different kinds.",
 )
+
+
+def served_ports_by_workload(index: StackIndex) -> dict[Workload, set[int]]:
+    served: dict[Workload, set[int]] = defaultdict(set)
+    for service in index.of_types((ECS_SERVICE,)):
+        workload = index.service_workload(service)
+        if workload and workload[1] == SERVICE_CONNECT_KIND:
+            served[workload] |= index.served_ports(service)
+    return served
 
 
 def _check_mesh_edges(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
@@ -163,8 +194,9 @@ def _relayed(index: StackIndex, declared: DeclaredMesh, owners, subject: Subject
     for front in index.fronts:
         if rule.group_id not in front.groups:
             continue
-        behind = [(reach, index.service_mesh_resource(reach.service)) for reach in front.reaches if reach.service]
-        nodes = [(reach, served) for reach, served in behind if served and served[1] == "virtualNode"]
+        behind = [(reach, index.service_workload(reach.service)) for reach in front.reaches if reach.service]
+        relayed_kinds = ("virtualNode",) if front.internet_facing else ("virtualNode", SERVICE_CONNECT_KIND)  # the public ALB is the gateway
+        nodes = [(reach, served) for reach, served in behind if served and served[1] in relayed_kinds]
         if not nodes:
             continue
         names = ", ".join(sorted({_name(served) for _, served in nodes}))
@@ -178,7 +210,7 @@ def _relayed(index: StackIndex, declared: DeclaredMesh, owners, subject: Subject
         for source in sources:
             for caller in sorted(owners.get(source, ())):
                 for reach, callee in nodes:
-                    ports = declared.allowed(caller).get(callee)
+                    ports = declared.ports(caller, callee)
                     if not ports or reach.port not in ports:
                         yield subject.urn, subject.violation(
                             f"{rule.describe()} lets {_name(caller)} (group {source}) reach {_name(callee)} through load balancer "
@@ -188,11 +220,16 @@ def _relayed(index: StackIndex, declared: DeclaredMesh, owners, subject: Subject
 
 
 def _undeclared(rule, caller: Workload, callee: Workload, declared: DeclaredMesh) -> str:
-    ports = declared.allowed(caller).get(callee)
+    if callee[1] == SERVICE_CONNECT_KIND and caller[1] != SERVICE_CONNECT_KIND:
+        return "but only Service Connect workloads call a Service Connect workload (a stack runs one kind of mesh)"
+    ports = declared.ports(caller, callee)
+    if callee[1] == SERVICE_CONNECT_KIND and not ports:
+        return "but it serves no port through Service Connect"
     if not ports:
         return f"but {_name(caller)} declares no backend that {_name(callee)} serves"
     if rule.single_port not in [("tcp", port) for port in ports]:
-        return f"but the declared relationship is on tcp {', '.join(map(str, sorted(ports)))} only"
+        what = f"{_name(callee)} serves" if callee[1] == SERVICE_CONNECT_KIND else "the declared relationship is on"
+        return f"but {what} tcp {', '.join(map(str, sorted(ports)))} only"
     return ""
 
 

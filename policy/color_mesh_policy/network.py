@@ -213,7 +213,8 @@ def _check_default_group_rules(resources: list[Subject], settings: Settings) -> 
 
 NO_EGRESS_ALL_TO_WORLD = PolicySpec(
     "sg-no-egress-all-to-world",
-    "No egress of all traffic (all protocols or all ports) to public address space: traffic that skips Envoy would bypass DROP_ALL.",
+    "No egress of all traffic (all protocols or all ports) to public address space: traffic that skips Envoy would bypass "
+    "DROP_ALL, and Service Connect filters no egress.",
 )
 
 
@@ -226,7 +227,8 @@ def _check_egress_all(subject: Subject, settings: Settings) -> Iterable[str]:
         if public or rule.prefix_lists:
             yield subject.violation(
                 f"{rule.describe()} lets all traffic leave for {', '.join(public + [str(p) for p in rule.prefix_lists])}, "
-                "so anything that skips the Envoy proxy bypasses the mesh's DROP_ALL egress filter",
+                "so anything that skips the Envoy proxy bypasses the mesh's DROP_ALL egress filter (and Service Connect has "
+                "no egress filter at all)",
                 "allow egress only on the ports needed (e.g. tcp 443 for AWS APIs, the peers' listener ports)",
             )
 

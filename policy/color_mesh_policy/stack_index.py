@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any, Iterable, Optional
 
 from .ecs_tasks import TASK_DEFINITION, containers, identity_pending, port_mappings, served_mesh_resource
+from . import service_connect
 from .reading import Subject, is_true, is_unknown
 from .security_group_rules import DEFAULT_SECURITY_GROUP, SECURITY_GROUP
 
@@ -141,11 +142,45 @@ class StackIndex:
         task = self.task_definition_of(service)
         return served_mesh_resource(task.props) if task else None
 
+    def service_workload(self, service: Subject) -> Optional[tuple[str, str, str]]:
+        """The workload a service (or task set) runs: the App Mesh node or gateway its Envoy serves, or itself as a
+        Service Connect workload; None when it is neither (or both)."""
+        served = self.service_mesh_resource(service)
+        if served:
+            return served
+        if service.type != ECS_SERVICE or service_connect.enabled(service) is not True:
+            return None
+        task = self.task_definition_of(service)
+        if service_connect.why_not_workload(service, task.props if task else None):
+            return None
+        return service_connect.workload_name(service)
+
+    def served_ports(self, service: Subject) -> set[int]:
+        """The ports a Service Connect workload serves (empty for anything else)."""
+        task = self.task_definition_of(service)
+        return service_connect.served_ports(service, task.props) if task and self.service_workload(service) else set()
+
+    @cached_property
+    def kinds(self) -> set[str]:
+        """Which meshes the stack runs, from evidence: App Mesh resources or Envoy tasks; Service Connect services
+        or cluster defaults."""
+        found = set()
+        if any(resource.type.startswith(service_connect.APP_MESH_PREFIX) for resource in self.resources) or any(
+                service_connect.runs_app_mesh_proxy(task.props) for task in self.of_types((TASK_DEFINITION,))):
+            found.add(service_connect.APP_MESH)
+        if any(service_connect.enabled(service) is True for service in self.of_types((ECS_SERVICE,))) or any(
+                service_connect.is_cluster_with_defaults(cluster) for cluster in self.of_types((service_connect.CLUSTER,))):
+            found.add(service_connect.SERVICE_CONNECT)
+        return found
+
+    def is_service_connect_stack(self) -> bool:
+        return self.kinds == {service_connect.SERVICE_CONNECT}
+
     def identity_unknown(self, service: Subject) -> bool:
         """True when what the service runs is not known yet (preview): its task definition reference, the
         task's container definitions or an Envoy's identity value is unknown. Noted, never judged."""
         reference = service.props.get("taskDefinition")
-        if is_unknown(reference):
+        if is_unknown(reference) or is_unknown(service_connect.enabled(service)):
             return True
         task = self.task_definition_of(service)
         return task is not None and identity_pending(task.props)

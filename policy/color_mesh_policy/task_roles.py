@@ -7,13 +7,15 @@ AWS-managed and reviewed in managed_policies.REVIEWED, or listed in `reviewedMan
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any, Iterable, Optional
 
 from .ecs_tasks import TASK_DEFINITION, Workload, identity_pending, is_mesh_task, mesh_resource, served_arns, served_mesh_resource
 from .iam import EXCLUSIVE_ATTACHMENTS, POLICY, ROLE, as_list, grants_stream, statements_of, attached_policy_arns, trust_problems
 from .managed_policies import REVIEWED, aws_managed_name, reviewed_document
 from .reading import STRING_LIST, PolicySpec, Settings, Subject, is_unknown, parse_json, stack_policy
-from .stack_index import StackIndex, strings_in
+from .service_connect import SERVICE_CONNECT_KIND
+from .stack_index import ECS_SERVICE, StackIndex, strings_in
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
@@ -22,7 +24,8 @@ POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 MESH_TASK_ROLES = PolicySpec(
     "iam-mesh-task-roles",
     "The task role of every mesh task is created by this stack, trusts only ECS tasks, streams only the node or gateway "
-    "its own task's Envoy serves, and carries only readable policies (this stack's, or reviewed AWS-managed ones).",
+    "its own task's Envoy serves (a Service Connect workload's task: no App Mesh action at all), and carries only "
+    "readable policies (this stack's, or reviewed AWS-managed ones).",
     knobs={"reviewedManagedPolicies": (STRING_LIST, [])},
 )
 
@@ -31,7 +34,7 @@ def _names(role: Subject) -> set[str]:
     return {value for value in (role.props.get("name"), role.props.get("id"), role.props.get("arn")) if isinstance(value, str)}
 
 
-class _RoleDocuments:
+class RoleDocuments:
     """Every policy document a role carries, and the managed policies it attaches."""
 
     def __init__(self, index: StackIndex, role: Subject) -> None:
@@ -68,29 +71,50 @@ def _streamed(document: Any) -> list[Any]:
             and grants_stream(statement) for resource in as_list(statement.get("Resource"))]
 
 
-def _role_of(index: StackIndex, task: Subject) -> Optional[Subject]:
-    arn = task.props.get("taskRoleArn")
+def role_named(index: StackIndex, arn: Any) -> Optional[Subject]:
+    """The stack's role a reference (ARN, name or id) names."""
     return next((role for role in index.of_types((ROLE,)) if isinstance(arn, str) and arn in _names(role)), None)
+
+
+def _role_of(index: StackIndex, task: Subject) -> Optional[Subject]:
+    return role_named(index, task.props.get("taskRoleArn"))
+
+
+def _service_connect_tasks(index: StackIndex) -> dict[str, Subject]:
+    """URN -> task definition of every Service Connect workload."""
+    found = {}
+    for service in index.of_types((ECS_SERVICE,)):
+        workload = index.service_workload(service)
+        task = index.task_definition_of(service)
+        if workload and workload[1] == SERVICE_CONNECT_KIND and task:
+            found[task.urn] = task
+    return found
 
 
 def _check_mesh_task_roles(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
     index = StackIndex(resources)
     reviewed = set(REVIEWED) | set(settings["reviewedManagedPolicies"])
+    service_connect = _service_connect_tasks(index)
     for task in index.of_types((TASK_DEFINITION,)):
-        if not is_mesh_task(task.props) or task.props.get("taskRoleArn") is None or is_unknown(task.props.get("taskRoleArn")):
+        mesh_task = is_mesh_task(task.props)
+        if not (mesh_task or task.urn in service_connect) or task.props.get("taskRoleArn") is None or is_unknown(task.props.get("taskRoleArn")):
             continue
         role = _role_of(index, task)
         if role is None:
             yield task.urn, task.violation(
-                f"runs Envoy with task role {task.props.get('taskRoleArn')}, which this stack does not create, so what it grants is unknown",
+                f"runs a mesh workload with task role {task.props.get('taskRoleArn')}, which this stack does not create, so what it grants is unknown",
                 "create the task role in this stack")
             continue
-        yield from _role_problems(index, task, role, served_mesh_resource(task.props), reviewed)
+        yield from _trust_problems(task, role)
+        carried = RoleDocuments(index, role)
+        if mesh_task:
+            yield from _stream_problems(task, role, carried, served_mesh_resource(task.props))
+        else:
+            yield from _app_mesh_grants(task, role, carried)
+        yield from _unreadable_policies(task, role, carried, reviewed)
 
 
-def _role_problems(index: StackIndex, task: Subject, role: Subject, served: Optional[Workload], reviewed: set[str]) -> Iterable[tuple[str, str]]:
-    carried = _RoleDocuments(index, role)
-    exact = served_arns(task.props)  # a full ARN names the region and the mesh owner's account too
+def _trust_problems(task: Subject, role: Subject) -> Iterable[tuple[str, str]]:
     raw_trust = role.props.get("assumeRolePolicy")
     if not is_unknown(raw_trust):
         _, problems = trust_problems(parse_json(raw_trust))
@@ -99,6 +123,31 @@ def _role_problems(index: StackIndex, task: Subject, role: Subject, served: Opti
         for problem in problems:
             yield role.urn, role.violation(f"is the task role of {task.label} but its trust policy {problem}",
                                            'trust only {"Service": "ecs-tasks.amazonaws.com"} with sts:AssumeRole')
+
+
+def _app_mesh_grants(task: Subject, role: Subject, carried: "RoleDocuments") -> Iterable[tuple[str, str]]:
+    """A Service Connect task talks to no App Mesh control plane: any App Mesh action is a grant it never needs."""
+    for where, document in carried.documents():
+        for statement in statements_of(document):
+            if str(statement.get("Effect", "")).lower() != "allow":
+                continue
+            granted = [str(action) for action in as_list(statement.get("Action")) if _may_match_app_mesh(action)]
+            if granted or "NotAction" in statement:
+                yield role.urn, role.violation(
+                    f"{where} grants the task role of {task.label}, a Service Connect workload, {', '.join(granted) or 'NotAction'}; "
+                    "Service Connect tasks need no App Mesh permission",
+                    "remove App Mesh actions from Service Connect task roles")
+
+
+def _may_match_app_mesh(action: Any) -> bool:
+    if not isinstance(action, str):
+        return False
+    service = action.strip().lower().split(":", 1)[0]
+    return any(fnmatch.fnmatchcase(name, service) for name in ("appmesh", "appmesh-preview")) or action.strip() == "*"
+
+
+def _stream_problems(task: Subject, role: Subject, carried: "RoleDocuments", served: Optional[Workload]) -> Iterable[tuple[str, str]]:
+    exact = served_arns(task.props)  # a full ARN names the region and the mesh owner's account too
     for where, document in [] if identity_pending(task.props) else carried.documents():  # judged once the identity is known
         for resource in _streamed(document):
             if served is None or mesh_resource(resource) != served or not isinstance(resource, str) or "*" in resource \
@@ -108,6 +157,9 @@ def _role_problems(index: StackIndex, task: Subject, role: Subject, served: Opti
                     f"{where} lets the task role of {task.label} stream {resource}, but that task's Envoy serves {own}, so the "
                     "task can fetch another workload's configuration",
                     "give each task its own role, granting StreamAggregatedResources on that task's node or gateway ARN only")
+
+
+def _unreadable_policies(task: Subject, role: Subject, carried: "RoleDocuments", reviewed: set[str]) -> Iterable[tuple[str, str]]:
     for arn in carried.attached():
         name = aws_managed_name(arn)
         if name is not None and name not in reviewed:

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from .mesh_edges import Workload, workload_groups
+from .mesh_edges import Workload, served_ports_by_workload, workload_groups, workload_label
 from .reading import PolicySpec, Settings, Subject, go_fold, stack_policy
+from .service_connect import SERVICE_CONNECT_KIND
 from .security_group_rules import DEFAULT_SECURITY_GROUP, RULE_TYPES, SECURITY_GROUP, Rule, is_public, rules_of
 from .stack_index import ECS_SERVICE, TASK_SET, StackIndex
 
 _NOT_MEMBERS = (*RULE_TYPES, "aws:ec2/vpc:Vpc")  # rules are judged below; a VPC names its default group only
 
 
-def _name(workload: Workload) -> str:
-    return f"{'virtual node' if workload[1] == 'virtualNode' else 'virtual gateway'} {workload[2]}"
+_name = workload_label
 
 
 def _named_groups(value: Any, under_group_key: bool = False) -> set[str]:
@@ -38,7 +38,7 @@ def _named_groups(value: Any, under_group_key: bool = False) -> set[str]:
 
 GROUPS_EXCLUSIVE = PolicySpec(
     "mesh-workload-groups-exclusive",
-    "A mesh workload's security group holds only that workload's ECS tasks, and admits only mesh workloads "
+    "A mesh workload's security group (App Mesh or Service Connect) holds only that workload's ECS tasks, and admits only mesh workloads "
     "(on declared edges, judged by mesh-edges-declared) and the workload's own load balancer or VPC link on the port "
     "it forwards to; address ranges only into a virtual gateway behind a front without security groups, on that port.",
 )
@@ -73,10 +73,10 @@ def _members(index: StackIndex, owners: dict[str, set[Workload]]) -> Iterable[tu
             if subject.type in (ECS_SERVICE, TASK_SET):
                 if index.identity_unknown(subject):
                     continue  # judged once known
-                runs = index.service_mesh_resource(subject)  # a task set names its task definition too
+                runs = index.service_workload(subject)  # a task set names its task definition too
                 if runs in owners[group]:
                     continue
-                what = f"runs {_name(runs)}" if runs else "runs tasks without an identified App Mesh Envoy"
+                what = f"runs {_name(runs)}" if runs else "runs neither an identified App Mesh Envoy nor a Service Connect workload"
             else:
                 what = "is not a mesh workload's ECS task"
             workloads = ", ".join(map(_name, sorted(owners[group])))
@@ -136,5 +136,50 @@ def _range_problem(index: StackIndex, workloads: set[Workload], fronts: list, ru
     return None
 
 
+WORKLOAD_EGRESS = PolicySpec(
+    "mesh-workload-egress",
+    "Service Connect has no egress filter, so a Service Connect workload's security group lets traffic out only to other "
+    "Service Connect workloads' groups on a port they serve, and on tcp 443 (AWS APIs, image pulls) to any address or "
+    "prefix list.",
+)
+HTTPS = ("tcp", 443)
+
+
+def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    owners = workload_groups(index)
+    served = served_ports_by_workload(index)
+    for subject in index.of_types(RULE_TYPES):
+        for rule in rules_of(subject):
+            if not rule.needs("direction", "group") or rule.direction != "egress" or not isinstance(rule.group_id, str):
+                continue
+            callers = [workload for workload in owners.get(rule.group_id, ()) if workload[1] == SERVICE_CONNECT_KIND]
+            if not callers or not rule.needs("peers", "protocol", "ports"):
+                continue
+            problem = _egress_problem(rule, owners, served)
+            if problem:
+                yield subject.urn, subject.violation(
+                    f"{rule.describe()} lets {', '.join(map(_name, sorted(callers)))} send {problem}; Service Connect has no "
+                    "egress filter, so the security group is the only limit",
+                    "allow egress only to the callee's security group on the port it serves, and tcp 443 for AWS APIs")
+
+
+def _egress_problem(rule: Rule, owners: dict[str, set[Workload]], served: dict[Workload, set[int]]) -> Optional[str]:
+    ranges = [str(value) for value in [*rule.cidrs, *rule.prefix_lists] if isinstance(value, str)]
+    if ranges and rule.single_port != HTTPS:
+        return f"to {', '.join(ranges)} on something other than tcp 443"
+    peers = [group for group in [*rule.source_groups, *([rule.group_id] if rule.self_reference else [])] if isinstance(group, str)]
+    for peer in peers:
+        callees = owners.get(peer, set())
+        if not callees:
+            return f"to group {peer}, which is no Service Connect workload's"
+        for callee in sorted(callees):
+            ports = served.get(callee, set()) if callee[1] == SERVICE_CONNECT_KIND else set()
+            if rule.single_port not in {("tcp", port) for port in ports}:
+                offered = f"tcp {', '.join(map(str, sorted(ports)))}" if ports else "no port through Service Connect"
+                return f"to {_name(callee)} (group {peer}) on something other than what it serves ({offered})"
+    return None
+
+
 def policies() -> list:
-    return [stack_policy(GROUPS_EXCLUSIVE, _check_groups_exclusive)]
+    return [stack_policy(GROUPS_EXCLUSIVE, _check_groups_exclusive), stack_policy(WORKLOAD_EGRESS, _check_workload_egress)]
