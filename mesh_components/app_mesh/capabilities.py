@@ -1,4 +1,4 @@
-"""What App Mesh on ECS cannot honour: its limits, Envoy's own ports and names, the TLS material a task can
+"""What App Mesh on ECS cannot honour: its limits (health-check ranges among them), Envoy's own ports and names, the TLS material a task can
 get, and Fargate's task sizes. Run with the topology's checks, through the loader (`targets.py`)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..aws.fargate import check_fargate_sizes
-from ..topology.check_support import all_color_listeners, gateway_listeners
+from ..topology.check_support import all_color_listeners, gateway_listeners, health_check_out_of_bounds
 from ..topology.errors import Problem
 from ..topology.model import Topology
 from . import limits
@@ -72,6 +72,14 @@ def check_envoy_ports(topology: Topology) -> Iterator[Problem]:
             )
 
 
+def check_health_check_ranges(topology: Topology) -> Iterator[Problem]:
+    listeners = [(path, listener) for _, path, listener in all_color_listeners(topology)]
+    listeners += list(gateway_listeners(topology))
+    for path, listener in listeners:
+        if listener.health_check is not None:
+            yield from health_check_out_of_bounds(listener.health_check, limits.HEALTH_CHECK_BOUNDS, path, "App Mesh")
+
+
 def check_container_names(topology: Topology) -> Iterator[Problem]:
     """A color's app container is named after the color; the sidecars' names are taken."""
     for name in topology.colors:
@@ -90,6 +98,7 @@ CAPABILITY_CHECKS = (
     check_route_ranks,
     check_reserved_gateway_paths,
     check_envoy_ports,
+    check_health_check_ranges,
     check_container_names,
     check_tls_material_sources,
     check_fargate_sizes,

@@ -11,6 +11,14 @@ ROUTE_WEIGHT_TOTAL_MAX = 100
 # sends ranks from 1), so a router or gateway orders at most this many routes by priority.
 PRIORITY_MAX = 1000
 
+# Health-check ranges a virtual node or gateway listener takes (thresholds, interval and timeout in seconds).
+HEALTH_CHECK_BOUNDS = {
+    "healthy_threshold": (2, 10),
+    "unhealthy_threshold": (2, 10),
+    "interval_seconds": (5, 300),
+    "timeout_seconds": (2, 60),
+}
+
 # Virtual gateways reserve these path prefixes for themselves.
 RESERVED_GATEWAY_PREFIXES = ("/aws-appmesh", "/aws-app-mesh")
 

@@ -25,18 +25,30 @@ FARGATE_MEMORY_BY_CPU: dict[int, tuple[int, ...]] = {
 
 
 def check_fargate_sizes(topology: Topology) -> Iterator[Problem]:
-    """Fargate runs only certain CPU/memory pairs (an ECS limit)."""
-    sized = [(("colors", name), color.cpu, color.memory) for name, color in topology.colors.items()]
+    """Fargate runs only certain CPU/memory pairs (an ECS limit): every color's task and the gateway's."""
+    yield from check_color_fargate_sizes(topology)
     if topology.gateway:
-        sized.append((("gateway",), topology.gateway.cpu, topology.gateway.memory))
-    for path, cpu, memory in sized:
-        allowed = FARGATE_MEMORY_BY_CPU[cpu]
-        if memory not in allowed:
-            yield Problem(
-                f"Fargate has no task size with cpu {cpu} and memory {memory}; "
-                f"with cpu {cpu}, memory is one of {_memory_choices(allowed)} (MiB)",
-                path=path + ("memory",),
-            )
+        yield from _size_problems(("gateway",), topology.gateway.cpu, topology.gateway.memory)
+
+
+def check_color_fargate_sizes(topology: Topology) -> Iterator[Problem]:
+    """The colors' tasks only, for a target whose gateway is no Fargate task."""
+    for name, color in topology.colors.items():
+        yield from _size_problems(("colors", name), color.cpu, color.memory)
+
+
+def _size_problems(path: tuple, cpu: int, memory: int) -> Iterator[Problem]:
+    allowed = FARGATE_MEMORY_BY_CPU.get(cpu)
+    if allowed is None:
+        sizes = ", ".join(str(units) for units in FARGATE_MEMORY_BY_CPU)
+        yield Problem(f"Fargate has no task size with cpu {cpu}; cpu is one of {sizes} (CPU units)",
+                      path=path + ("cpu",))
+    elif memory not in allowed:
+        yield Problem(
+            f"Fargate has no task size with cpu {cpu} and memory {memory}; "
+            f"with cpu {cpu}, memory is one of {_memory_choices(allowed)} (MiB)",
+            path=path + ("memory",),
+        )
 
 
 def _memory_choices(allowed: tuple[int, ...]) -> str:

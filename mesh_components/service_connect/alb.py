@@ -21,6 +21,9 @@ FORWARD_TARGET_GROUPS_MAX = 5
 WEIGHT_MAX = 999  # App Mesh weights (0-100) always fit
 CONDITION_VALUE_MAX_LENGTH = 128
 HTTP_HEADER_NAME_MAX = 40
+# Target-group health checks (elbv2 API): thresholds, interval and timeout in seconds.
+HEALTH_CHECK_BOUNDS = {"healthy_threshold": (2, 10), "unhealthy_threshold": (2, 10),
+                       "interval_seconds": (5, 300), "timeout_seconds": (2, 120)}
 NOT_FOUND = 404  # what App Mesh (Envoy) answers when no route matches
 
 ListenerProtocol = Literal["HTTP", "HTTPS"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Callable, Optional, Union
 
-from ..topology.check_support import all_color_listeners, color_listeners, gateway_listeners
+from ..aws.fargate import check_color_fargate_sizes
+from ..topology.check_support import (all_color_listeners, color_listeners, gateway_listeners,
+                                      health_check_out_of_bounds)
 from ..topology.errors import Problem
 from ..topology.graph import MeshGraph, Workload
 from ..topology.matches import HeaderMatch, QueryParameterMatch
@@ -19,6 +21,7 @@ from ..topology.model import Topology
 from ..topology.observability import ACCESS_LOG_PATH
 from ..topology.tls_checks import client_tls_settings
 from .health_probe import probe_protocol
+from . import alb, lattice
 from .lattice import VPC_LATTICE_CONFIGURATIONS_MAX
 from .lattice_access import lattice_access
 from .lattice_routers import called_routers, router_problems
@@ -217,6 +220,29 @@ def check_target_health_checks(topology: Topology) -> Iterator[Problem]:
                          path + ("health_check", "timeout_seconds"))
 
 
+def check_target_health_check_ranges(topology: Topology) -> Iterator[Problem]:
+    """The ALB (colors the gateway reaches) and VPC Lattice (colors routers forward to) take narrower ranges."""
+    probers = (("the ALB", _gateway_reached_colors(topology), alb.HEALTH_CHECK_BOUNDS),
+               ("VPC Lattice", {target.color for target in lattice_access(topology).target_ports},
+                lattice.HEALTH_CHECK_BOUNDS))
+    for name, path, listener in all_color_listeners(topology):
+        if listener.health_check is None:
+            continue
+        for prober, probed, bounds in probers:
+            if name in probed:
+                yield from _as_errors(health_check_out_of_bounds(listener.health_check, bounds, path, prober))
+
+
+def check_fargate_task_sizes(topology: Topology) -> Iterator[Problem]:
+    """The colors run on Fargate (the gateway is an ALB, see warn_gateway_tasks)."""
+    yield from _as_errors(check_color_fargate_sizes(topology))
+
+
+def _as_errors(problems: Iterator[Problem]) -> Iterator[Problem]:
+    for problem in problems:
+        yield _error(problem.message, problem.path, problem.on_key)
+
+
 # --- warnings: Service Connect or the ALB substitutes its own behaviour --------------------------------
 
 
@@ -349,6 +375,8 @@ CAPABILITY_CHECKS: tuple[Check, ...] = (
     check_timeouts,
     check_service_names,
     check_target_health_checks,
+    check_target_health_check_ranges,
+    check_fargate_task_sizes,
     warn_managed_resilience,
     warn_lattice_resilience,
     warn_health_checks_without_a_prober,

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from typing import Literal, Optional, Union
 
 # API model: RulePriority 1-2000, but terraform-provider-aws (listener_rule.go) validates 1-100.
+# Target-group health checks (vpc-lattice API): thresholds, interval and timeout in seconds.
+HEALTH_CHECK_BOUNDS = {"healthy_threshold": (2, 10), "unhealthy_threshold": (2, 10),
+                       "interval_seconds": (5, 300), "timeout_seconds": (1, 120)}
 RULE_PRIORITY_MIN = 1
 RULE_PRIORITY_MAX = 100
 WEIGHT_MAX = 999  # TargetGroupWeight 0-999; App Mesh weights (0-100) are kept as they are

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from .errors import Problem
-from .listeners import GatewayListener, Listener
+from .listeners import GatewayListener, HealthCheck, Listener
 from .model import Color, Topology
 from .spec import Spec
 
@@ -60,3 +60,17 @@ def all_color_listeners(topology: Topology) -> Iterator[tuple[str, tuple, Listen
     for name, color in topology.colors.items():
         for path, listener in color_listeners(name, color):
             yield name, path, listener
+
+
+# health_check key -> (lowest, highest) a target's prober takes.
+HealthCheckBounds = Mapping[str, tuple[int, int]]
+
+
+def health_check_out_of_bounds(check: HealthCheck, bounds: HealthCheckBounds, path: tuple,
+                               prober: str) -> Iterator[Problem]:
+    """`check` (at `path` + health_check) against the ranges `prober` takes."""
+    for key, (low, high) in bounds.items():
+        value = getattr(check, key)
+        if not low <= value <= high:
+            yield Problem(f"integer {value} is out of range for {prober}; allowed: {low}..{high}",
+                          path=path + ("health_check", key))

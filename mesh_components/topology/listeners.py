@@ -16,6 +16,7 @@ from .resilience import ConnectionPool, OutlierDetection, Timeouts
 from .spec import NonEmptyStr, Port, Spec
 from .tls import ListenerTls
 
+PositiveInt = Annotated[StrictInt, Field(ge=1)]
 Protocol = Literal["http", "http2", "grpc", "tcp"]
 GatewayProtocol = Literal["http", "http2", "grpc"]
 
@@ -24,10 +25,11 @@ class HealthCheck(Spec):
     protocol: Optional[Protocol] = Field(
         default=None, description="Probe protocol; defaults to the listener's (for a color, tcp for http without a path).")
     path: Optional[NonEmptyStr] = Field(default=None, description="HTTP path probed; omit for tcp services.")
-    healthy_threshold: Annotated[StrictInt, Field(ge=2, le=10)] = 2
-    unhealthy_threshold: Annotated[StrictInt, Field(ge=2, le=10)] = 2
-    interval_seconds: Annotated[StrictInt, Field(ge=5, le=300)] = 5
-    timeout_seconds: Annotated[StrictInt, Field(ge=2, le=60)] = 2
+    # Positive here; each target's capability checks hold the ranges its prober takes.
+    healthy_threshold: PositiveInt = 2
+    unhealthy_threshold: PositiveInt = 2
+    interval_seconds: PositiveInt = 5
+    timeout_seconds: PositiveInt = 2
 
 
 class Listener(Spec):

@@ -26,7 +26,7 @@ EgressFilter = Literal["DROP_ALL", "ALLOW_ALL"]
 
 Weight = Annotated[StrictInt, Field(ge=0, le=100)]
 TaskCount = Annotated[StrictInt, Field(ge=0, le=1000)]
-Cpu = Literal[256, 512, 1024, 2048, 4096, 8192, 16384]
+Cpu = Annotated[StrictInt, Field(ge=1, description="CPU units; the target says which sizes it runs.")]
 MemoryMiB = Annotated[StrictInt, Field(ge=512, le=122880)]
 
 

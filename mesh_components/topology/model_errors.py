@@ -34,8 +34,6 @@ _EXPECTED_KIND = {
 # Why a choice is narrower than a reader might expect, keyed by (model, field).
 _CHOICE_HINTS = {
     ("Gateway", "protocol"): "virtual gateways have no tcp listener",
-    ("Color", "cpu"): "Fargate CPU units",
-    ("Gateway", "cpu"): "Fargate CPU units",
 }
 
 

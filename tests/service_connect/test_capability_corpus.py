@@ -55,6 +55,9 @@ EXPECTED = {
     'egress_allow_all.yaml': [
         '1:57: mesh.egress_filter: service-connect: ALLOW_ALL cannot be honoured: on this target security groups derived from backends decide what a task may reach, so undeclared calls would fail; use DROP_ALL and list every service each color calls in its backends',
     ],
+    'fargate_cpu.yaml': [
+        '3:27: colors.blue.cpu: service-connect: Fargate has no task size with cpu 300; cpu is one of 256, 512, 1024, 2048, 4096, 8192, 16384 (CPU units)',
+    ],
     'gateway_backend_tls.yaml': [
         "5:16: gateway.backend_tls: service-connect: the gateway's TLS towards its targets cannot be honoured: an ALB does not verify its targets' certificates; set gateway.backend_tls with enforce: false (only the ALB's security group reaches the targets), or deploy with target app-mesh",
     ],
@@ -172,6 +175,10 @@ EXPECTED = {
     ],
     'router_scheme.yaml': [
         "7:43: routers.router.routes.secure.match.scheme: service-connect: an ALB rule cannot match the scheme the router sees behind the gateway; remove scheme (the gateway listener's protocol decides it)",
+    ],
+    'target_health_out_of_range.yaml': [
+        '4:72: colors.green.health_check.healthy_threshold: service-connect: integer 1 is out of range for VPC Lattice; allowed: 2..10',
+        '5:92: colors.blue.health_check.timeout_seconds: service-connect: integer 130 is out of range for the ALB; allowed: 2..120',
     ],
     'target_health_timeout.yaml': [
         '3:90: colors.blue.health_check.timeout_seconds: service-connect: the ALB probes this color and needs a health-check timeout below the interval (5 s is not below 5 s); shorten timeout_seconds',

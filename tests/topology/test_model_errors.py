@@ -45,5 +45,5 @@ def test_allowed_keys_follow_the_model():
 
 def test_choices_and_types_are_read_from_annotations():
     assert literal_choices(type_at(("gateway", "protocol"))) == ("http", "http2", "grpc")
-    assert literal_choices(type_at(("colors", "red", "cpu")))[0] == 256
+    assert literal_choices(type_at(("colors", "red", "protocol"))) == ("http", "http2", "grpc", "tcp")
     assert type_at(("colors", "red", "nonsense")) is None

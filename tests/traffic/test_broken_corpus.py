@@ -55,7 +55,7 @@ EXPECTED = {
         '5:28: gateway.health_check.protocol: a gateway is probed over http, http2 or grpc, not tcp (virtual gateways have no tcp listener)',
     ],
     'gateway_health_check_threshold_out_of_range.yaml': [
-        '5:45: gateway.health_check.interval_seconds: integer 1 is out of range; allowed: 5..300',
+        '5:45: gateway.health_check.interval_seconds: integer 1 is out of range for App Mesh; allowed: 5..300',
     ],
     'gateway_health_check_without_path.yaml': [
         '6:32: gateway.listeners[0].health_check: an http gateway listener is probed over http and needs a path; add health_check.path, e.g. /healthcheck (a path the gateway routes)',
@@ -127,7 +127,7 @@ EXPECTED = {
         '6:30: colors.red.health_check.protocol: an http health check needs a path; add health_check.path, e.g. /healthcheck',
     ],
     'health_threshold_out_of_range.yaml': [
-        '5:54: colors.red.health_check.healthy_threshold: integer 11 is out of range; allowed: 2..10',
+        '5:54: colors.red.health_check.healthy_threshold: integer 11 is out of range for App Mesh; allowed: 2..10',
     ],
     'listeners_and_inline_port.yaml': [
         "5:5: colors.red.port: 'port' is written on the color and it also has listeners; with listeners, put port on each listener",
