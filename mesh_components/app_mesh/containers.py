@@ -43,13 +43,13 @@ def color_containers(name: str, color: Color, setup: EnvoySetup, node_arn: str, 
 def gateway_containers(gateway: Gateway, setup: EnvoySetup, gateway_arn: str, logging: TaskLogging) -> list[dict]:
     return [
         setup.envoy(resource_arn=gateway_arn, logs=logging.for_stream(gateway.name), as_sidecar=False,
-                    port_mappings=tuple(listener.port for listener in gateway.all_listeners)),
+                    port_mappings=tuple(listener.port for listener in gateway.listeners)),
         *setup.sidecars(logging.for_stream(f"{gateway.name}-telemetry")),
     ]
 
 
 def app_ports(color: Color) -> tuple[int, ...]:
-    return tuple(listener.port for listener in color.all_listeners)
+    return tuple(listener.port for listener in color.listeners)
 
 
 def proxy_configuration(app_ports: tuple[int, ...]) -> aws.ecs.TaskDefinitionProxyConfigurationArgs:

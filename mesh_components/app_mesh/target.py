@@ -93,7 +93,7 @@ class AppMeshTarget:
         network = self.foundation.network
         return LoadBalancer(f"{self.name}-load-balancer", LoadBalancerArgs(
             load_balancer_name=physical_names.load_balancer_name(self.graph.topology.mesh.name, self.stack),
-            ports=[listener.port for listener in self.graph.topology.gateway.all_listeners],
+            ports=[listener.port for listener in self.graph.topology.gateway.listeners],
             target_group_name=self._target_group_name, vpc_id=network.vpc_id, subnet_ids=network.public_subnet_ids,
             security_group_id=self.foundation.security_groups.load_balancer.id,
             deletion_protection=self.settings.deletion_protection), opts=self.parent.child())

@@ -18,7 +18,7 @@ from .tls import backend_defaults_spec, listener_tls_spec
 def virtual_gateway_spec(graph: MeshGraph) -> aws.appmesh.VirtualGatewaySpecArgs:
     gateway = graph.topology.gateway
     return aws.appmesh.VirtualGatewaySpecArgs(
-        listeners=[gateway_listener_spec(listener) for listener in gateway.all_listeners],
+        listeners=[gateway_listener_spec(listener) for listener in gateway.listeners],
         backend_defaults=backend_defaults_spec(graph.caller_tls(graph.gateway).default),
         logging={"access_log": access_log_spec(gateway.access_log)},
     )

@@ -19,7 +19,7 @@ def virtual_node_spec(graph: MeshGraph, color_name: str) -> aws.appmesh.VirtualN
     specs = aws.appmesh
     client_tls = graph.caller_tls(Workload("color", color_name))
     return specs.VirtualNodeSpecArgs(
-        listeners=[listener_spec(listener) for listener in color.all_listeners],
+        listeners=[listener_spec(listener) for listener in color.listeners],
         service_discovery=specs.VirtualNodeSpecServiceDiscoveryArgs(
             aws_cloud_map=specs.VirtualNodeSpecServiceDiscoveryAwsCloudMapArgs(
                 namespace_name=graph.namespace, service_name=color_name)),

@@ -44,6 +44,6 @@ def route_spec(graph: MeshGraph, router: Router, route: Route, priority: int | N
 
 
 def _target_port(graph: MeshGraph, color: str, protocol: str) -> int | None:
-    if len(graph.topology.colors[color].all_listeners) == 1:
+    if len(graph.topology.colors[color].listeners) == 1:
         return None
     return graph.ports_speaking(color, protocol)[0]

@@ -46,11 +46,11 @@ def diff_tls(old: MeshGraph, new: MeshGraph) -> tuple[TlsChange, ...]:
 
 def _listeners(graph: MeshGraph) -> dict[str, Optional[ListenerTls]]:
     found = {f"listener {name}:{listener.port}": listener.tls
-             for name, color in graph.topology.colors.items() for listener in color.all_listeners}
+             for name, color in graph.topology.colors.items() for listener in color.listeners}
     gateway = graph.topology.gateway
     if gateway:
         found.update({f"listener {gateway.name} (gateway):{listener.port}": listener.tls
-                      for listener in gateway.all_listeners})
+                      for listener in gateway.listeners})
     return found
 
 

@@ -196,7 +196,7 @@ def check_service_names(topology: Topology) -> Iterator[Problem]:
             yield _error(f"the client alias {alias[:40]}... is {len(alias)} characters; Service Connect aliases have "
                          f"at most {CLIENT_ALIAS_MAX}; shorten the color or the namespace", ("colors", name),
                          on_key=True)
-        for index, listener in enumerate(color.all_listeners):
+        for index, listener in enumerate(color.listeners):
             discovery = discovery_name(name, index, listener.port)
             if len(discovery) > DISCOVERY_NAME_MAX:
                 yield _error(f"the discovery name {discovery!r} for port {listener.port} is {len(discovery)} "

@@ -87,7 +87,7 @@ def router_routes_in_order(router: Router) -> tuple[tuple[str, Route], ...]:
 
 
 def _listener_protocol(topology: Topology, key: TargetGroupKey) -> str:
-    return next(listener.protocol for listener in topology.colors[key.color].all_listeners if listener.port == key.port)
+    return next(listener.protocol for listener in topology.colors[key.color].listeners if listener.port == key.port)
 
 
 @dataclass
@@ -114,8 +114,8 @@ class _Compiler:
             return _Compiled()
         ordered = gateway_routes_in_order(self.topology)
         listeners = tuple(self._listener(listener, [(name, route) for name, route in ordered
-                                                    if _serves(gateway.all_listeners, listener, route)])
-                          for listener in gateway.all_listeners)
+                                                    if _serves(gateway.listeners, listener, route)])
+                          for listener in gateway.listeners)
         return _Compiled(listeners, tuple(self.problems))
 
     def _listener(self, listener: GatewayListener, routes: list[tuple[str, GatewayRoute]]) -> AlbListener:
@@ -171,7 +171,7 @@ class _Compiler:
             raise failures[-1]
 
     def _color_port(self, route: GatewayRoute, where: tuple) -> int:
-        listeners = self.topology.colors[route.target].all_listeners
+        listeners = self.topology.colors[route.target].listeners
         if route.target_port is not None:
             return route.target_port
         if len(listeners) > 1:

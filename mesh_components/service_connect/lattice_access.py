@@ -99,4 +99,4 @@ def lattice_access(topology: Topology) -> LatticeAccess:
 
 
 def _port_name(topology: Topology, color: str, port: int) -> str:
-    return next(port_name(listener) for listener in topology.colors[color].all_listeners if listener.port == port)
+    return next(port_name(listener) for listener in topology.colors[color].listeners if listener.port == port)

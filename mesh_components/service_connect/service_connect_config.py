@@ -72,7 +72,7 @@ def service_connect_config(topology: Topology) -> tuple[ColorServiceConnect, ...
     namespace = topology.mesh.namespace
     return tuple(ColorServiceConnect(name, namespace,
                                      tuple(service(name, namespace, index, listener)
-                                           for index, listener in enumerate(color.all_listeners)),
+                                           for index, listener in enumerate(color.listeners)),
                                      access_log_configuration(color.access_log))
                  for name, color in topology.colors.items())
 

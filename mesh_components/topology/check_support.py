@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from .errors import Problem
 from .listeners import GatewayListener, HealthCheck, Listener
-from .model import Color, Topology
+from .model import Color, ListenerHolder, Topology
 from .spec import Spec
 
 
@@ -38,22 +38,20 @@ def list_size(items: Optional[Sequence], low: int, high: int, path: tuple, noun:
 
 def color_listeners(name: str, color: Color) -> Iterator[tuple[tuple, Listener]]:
     """(document path of the listener's keys, listener): the color itself for an inline listener."""
-    if color.listeners:
-        for index, listener in enumerate(color.listeners):
-            yield ("colors", name, "listeners", index), listener
-    else:
-        yield ("colors", name), color.all_listeners[0]
+    yield from _holder_listeners(("colors", name), color)
 
 
 def gateway_listeners(topology: Topology) -> Iterator[tuple[tuple, GatewayListener]]:
-    gateway = topology.gateway
-    if gateway is None:
-        return
-    if gateway.listeners:
-        for index, listener in enumerate(gateway.listeners):
-            yield ("gateway", "listeners", index), listener
+    if topology.gateway is not None:
+        yield from _holder_listeners(("gateway",), topology.gateway)
+
+
+def _holder_listeners(path: tuple, holder: ListenerHolder) -> Iterator[tuple[tuple, Any]]:
+    if holder.listed:
+        for index, listener in enumerate(holder.listeners):
+            yield path + ("listeners", index), listener
     else:
-        yield ("gateway",), gateway.all_listeners[0]
+        yield path, holder.listeners[0]
 
 
 def all_color_listeners(topology: Topology) -> Iterator[tuple[str, tuple, Listener]]:

@@ -192,17 +192,17 @@ def _target_protocol_problems(topology: Topology, protocol: str, targets: Iterab
         color: Color | None = topology.colors.get(target)
         if color is None:
             continue
-        speaking = [listener for listener in color.all_listeners if listener.protocol == protocol]
-        if not speaking and len(color.all_listeners) == 1:
+        speaking = [listener for listener in color.listeners if listener.protocol == protocol]
+        if not speaking and len(color.listeners) == 1:
             yield Problem(
-                f"color {target!r} listens on {color.all_listeners[0].protocol} but the router on {protocol}; "
+                f"color {target!r} listens on {color.listeners[0].protocol} but the router on {protocol}; "
                 "a router's targets must all speak the router's protocol",
                 path=path + (target,),
                 on_key=True,
             )
         elif len(speaking) != 1:
             yield Problem(
-                f"color {target!r} has {len(speaking)} {protocol} listeners ({listener_protocols(color.all_listeners)}); "
+                f"color {target!r} has {len(speaking)} {protocol} listeners ({listener_protocols(color.listeners)}); "
                 f"a router's target needs exactly one listener speaking the router's protocol",
                 path=path + (target,),
                 on_key=True,

@@ -122,7 +122,7 @@ class MeshGraph:
         """Every virtual service by name: one per color and one per router."""
         services = {}
         for name, color in self.topology.colors.items():
-            listeners = color.all_listeners
+            listeners = color.listeners
             services[name] = VirtualService(name, self.dns_name(name), "color", listeners[0].protocol, listeners[0].port,
                                             (name,), tuple(listener.port for listener in listeners))
         for name, router in self.topology.routers.items():
@@ -163,11 +163,11 @@ class MeshGraph:
         if self.services[service].kind == "router":
             router = self.topology.routers[service]
             return ((router.protocol, router.port),)
-        return tuple((listener.protocol, listener.port) for listener in self.topology.colors[service].all_listeners)
+        return tuple((listener.protocol, listener.port) for listener in self.topology.colors[service].listeners)
 
     def ports_speaking(self, color: str, protocol: str) -> tuple[int, ...]:
         """The ports of `color`'s listeners that speak `protocol` (what a router in front of it reaches)."""
-        return tuple(listener.port for listener in self.topology.colors[color].all_listeners
+        return tuple(listener.port for listener in self.topology.colors[color].listeners
                      if listener.protocol == protocol)
 
     @cached_property
@@ -195,7 +195,7 @@ class MeshGraph:
         gateway = self.topology.gateway
         if not gateway:
             return ()
-        return tuple(PublicEntry(self.gateway, listener.protocol, listener.port) for listener in gateway.all_listeners)
+        return tuple(PublicEntry(self.gateway, listener.protocol, listener.port) for listener in gateway.listeners)
 
     @cached_property
     def public_entry(self) -> PublicEntry | None:
@@ -261,7 +261,7 @@ class MeshGraph:
     def served_certificates(self, workload: Workload) -> list[str]:
         """ACM certificate ARNs the workload's listeners serve, sorted."""
         holder = self.topology.gateway if workload.kind == "gateway" else self.topology.colors[workload.name]
-        return sorted({listener.tls.certificate.acm for listener in holder.all_listeners
+        return sorted({listener.tls.certificate.acm for listener in holder.listeners
                        if listener.tls and listener.tls.certificate.acm})
 
     @cached_property

@@ -28,7 +28,7 @@ def check_listener_layout(topology: Topology) -> Iterator[Problem]:
     if topology.gateway:
         owners.append((("gateway",), "the gateway", topology.gateway))
     for owner_path, owner, spec in owners:
-        if spec.listeners is not None:
+        if spec.written_listeners is not None:
             yield from _layout_problems(owner_path, owner, spec)
 
 
@@ -40,10 +40,10 @@ def _layout_problems(owner_path: tuple, owner: str, spec) -> Iterator[Problem]:
             f"{inline[0]!r} is written on {owner} and it also has listeners; "
             f"with listeners, put {', '.join(inline)} on each listener",
             path=owner_path + (inline[0],), on_key=True)
-    if not spec.listeners:
+    if not spec.listed:
         yield Problem("listeners is empty; list at least one, or leave the key out and write port inline", path=path)
     first_with: dict[int, int] = {}
-    for index, listener in enumerate(spec.listeners):
+    for index, listener in enumerate(spec.written_listeners):
         if listener.port in first_with:
             yield Problem(
                 f"port {listener.port} is already used by listener {first_with[listener.port]}; "

@@ -2,8 +2,8 @@
 resilience settings and TLS.
 
 A color with one listener writes it inline (`port`, `protocol`, `health_check`, ... on the color);
-a color with several lists them under `listeners`. `Color.all_listeners` gives both as listeners;
-the gateway works the same way with `GatewayListener`.
+a color with several lists them under `listeners`. Loading normalises both into `Color.listeners`
+(an inline listener is `listeners[0]`); the gateway works the same way with `GatewayListener`.
 """
 
 from __future__ import annotations

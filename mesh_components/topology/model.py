@@ -10,9 +10,10 @@ location in one pass. Parts of the model that are a concept of their own have th
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Optional
+from typing import Annotated, Any, ClassVar, Literal, Optional
 
-from pydantic import Field, StrictBool, StrictInt, StrictStr
+from pydantic import (Field, PrivateAttr, SerializerFunctionWrapHandler, StrictBool, StrictInt, StrictStr,
+                      model_serializer, model_validator)
 
 from .listeners import (INLINE_GATEWAY_LISTENER_KEYS, INLINE_LISTENER_KEYS, GatewayListener, GatewayProtocol,
                         HealthCheck, Listener, Protocol)
@@ -30,18 +31,49 @@ Cpu = Annotated[StrictInt, Field(ge=1, description="CPU units; the target says w
 MemoryMiB = Annotated[StrictInt, Field(ge=512, le=122880)]
 
 
-class ListenerHolder:
-    """A color or gateway: written with one inline listener (port, protocol, ...) or a `listeners` list."""
+class ListenerHolder(Spec):
+    """A color or gateway: written with one inline listener (port, protocol, ...) or a `listeners` list.
+
+    Loading normalises the two: `listeners` always holds the listeners, an inline one as `listeners[0]`.
+    The inline keys stay fields (editors are offered them, errors point at them); `listed` says which
+    way the file wrote it, and a dump gives back what was written.
+    """
 
     LISTENER_TYPE: ClassVar[type]
     INLINE_LISTENER_KEYS: ClassVar[tuple[str, ...]]
+    _written_listeners: Optional[tuple] = PrivateAttr(default=None)
+    _normalised: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="after")
+    def _normalise_listeners(self):
+        if self._normalised:  # a holder passed as a model (not a mapping) into a Topology is validated again
+            return self
+        self._normalised = True
+        written = self.__dict__["listeners"]
+        self._written_listeners = written
+        if not written:
+            inline = self.LISTENER_TYPE(**{key: getattr(self, key) for key in self.INLINE_LISTENER_KEYS})
+            self.__dict__["listeners"] = (inline,)
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump_as_written(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        if self._written_listeners is None:
+            data.pop("listeners", None)
+        elif not self._written_listeners:
+            data["listeners"] = []
+        return data
 
     @property
-    def all_listeners(self) -> tuple:
-        """The listeners under `listeners`, or the one written inline."""
-        if self.listeners:
-            return self.listeners
-        return (self.LISTENER_TYPE(**{key: getattr(self, key) for key in self.INLINE_LISTENER_KEYS}),)
+    def written_listeners(self) -> Optional[tuple]:
+        """`listeners` as the file wrote it: None when it left the key out (or empty)."""
+        return self._written_listeners
+
+    @property
+    def listed(self) -> bool:
+        """The file lists the listeners (else `listeners[0]` is the one written inline)."""
+        return bool(self._written_listeners)
 
     @property
     def inline_listener_keys_given(self) -> list[str]:
@@ -61,7 +93,7 @@ class Mesh(Spec):
     observability: Observability = Field(default_factory=Observability)
 
 
-class Color(ListenerHolder, Spec):
+class Color(ListenerHolder):
     """A service: one container image behind one listener (or several), and the services it may call."""
 
     image: NonEmptyStr
@@ -125,7 +157,7 @@ class GatewayRoute(Spec):
     rewrite: Optional[GatewayRewrite] = None
 
 
-class Gateway(ListenerHolder, Spec):
+class Gateway(ListenerHolder):
     """The mesh's single entrance from outside, behind a network load balancer."""
 
     name: NonEmptyStr = "gateway"
@@ -147,10 +179,10 @@ class Gateway(ListenerHolder, Spec):
 
     def protocol_of(self, route: GatewayRoute) -> str:
         """The protocol of the listener a route serves: the one its match.port names, else the first."""
-        for listener in self.all_listeners:
+        for listener in self.listeners:
             if listener.port == route.match.port:
                 return listener.protocol
-        return self.all_listeners[0].protocol
+        return self.listeners[0].protocol
 
 
 class Topology(Spec):

@@ -154,7 +154,7 @@ def check_gateway_route_matches(topology: Topology) -> Iterator[Problem]:
 
 
 def _gateway_port_problems(gateway: Gateway, port: Optional[int], where: tuple) -> Iterator[Problem]:
-    ports = [listener.port for listener in gateway.all_listeners]
+    ports = [listener.port for listener in gateway.listeners]
     listing = ", ".join(map(str, ports))
     if port is None:
         if len(ports) > 1:
@@ -209,7 +209,7 @@ GATEWAY_ROUTE_REACHES = {"http": ("http", "http2"), "http2": ("http", "http2"), 
 def _target_listeners(topology: Topology, target: str) -> Optional[list[tuple[str, int]]]:
     """(protocol, port) of each listener a gateway route to `target` may land on; None if it is unknown."""
     if target in topology.colors:
-        return [(listener.protocol, listener.port) for listener in topology.colors[target].all_listeners]
+        return [(listener.protocol, listener.port) for listener in topology.colors[target].listeners]
     if target in topology.routers:
         return [(topology.routers[target].protocol, topology.routers[target].port)]
     return None  # reported by check_gateway_targets

@@ -95,7 +95,7 @@ def expected_rules(graph: MeshGraph, public_cidrs: list[str]) -> set[Rule]:
     for workload in graph.workloads:
         rules.add(Rule(owner(workload), "egress", "0.0.0.0/0", "tcp", 443, 443))
     gateway = graph.topology.gateway
-    for port in [listener.port for listener in gateway.all_listeners] if gateway else []:
+    for port in [listener.port for listener in gateway.listeners] if gateway else []:
         rules.add(Rule(gateway.name, "ingress", LOAD_BALANCER_GROUP, "tcp", port, port))
         rules.add(Rule(LOAD_BALANCER_GROUP, "egress", gateway.name, "tcp", port, port))
         rules.update(Rule(LOAD_BALANCER_GROUP, "ingress", cidr, "tcp", port, port) for cidr in public_cidrs)
