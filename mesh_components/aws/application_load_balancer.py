@@ -62,6 +62,7 @@ class ApplicationLoadBalancer(MeshComponent):
             enable_deletion_protection=args.deletion_protection, drop_invalid_header_fields=True,
             opts=self.named_child())
         self.target_groups = {group.key: self._target_group(name, group, args) for group in args.target_groups}
+        self.rules: list[aws.lb.ListenerRule] = []
         self.listeners = {listener.port: self._listener(name, listener) for listener in args.listeners}
         first = args.listeners[0]
         scheme, default_port = ("https", 443) if first.protocol == "HTTPS" else ("http", 80)
@@ -90,11 +91,17 @@ class ApplicationLoadBalancer(MeshComponent):
                     content_type=FIXED_RESPONSE_CONTENT_TYPE, status_code=str(listener.default_action.status_code)))],
             opts=self.child())
         for rule in listener.rules:
-            aws.lb.ListenerRule(
+            self.rules.append(aws.lb.ListenerRule(
                 f"{name}-{listener.port}-{rule.name}", listener_arn=resource.arn, priority=rule.priority,
                 conditions=_conditions(rule.conditions), transforms=_transforms(rule.transforms) or None,
-                actions=[self._action(rule)], opts=self.child())
+                actions=[self._action(rule)], opts=self.child()))
         return resource
+
+    @property
+    def attachments(self) -> tuple[pulumi.Resource, ...]:
+        """What attaches the target groups to the balancer: ECS refuses to register a service into a target group
+        no listener or rule uses yet, and a router's colors' groups are used by rules only."""
+        return tuple(self.listeners.values()) + tuple(self.rules)
 
     def _action(self, rule: ListenerRule) -> aws.lb.ListenerRuleActionArgs:
         action = rule.action

@@ -30,7 +30,7 @@ from .service_connect_config import ColorServiceConnect, service_connect_config
 if TYPE_CHECKING:
     from ..color_mesh import ColorMeshArgs, Foundation
 
-POLICY_KEY = "service-connect"  # unused: the tasks get no permission (TaskRole makes no policy without statements)
+POLICY_KEY = "service-connect"  # names no policy: these tasks need no permission, so TaskRole makes none
 
 
 class RoutersCalledByColors(pulumi.RunError):
@@ -71,6 +71,7 @@ class ServiceConnectTarget:
     def _color_workload(self, config: ColorServiceConnect) -> EcsWorkload:
         color_name = config.color
         color = self.graph.topology.colors[color_name]
+        registrations = self._registrations(color_name)
         containers = self.foundation.logging.apply(lambda logging: [app_container(color_name, color, config, logging)])
         spec = WorkloadSpec(
             service_name=color_name, family=self._physical_name(physical_names.task_family, color_name),
@@ -78,8 +79,7 @@ class ServiceConnectTarget:
             cpu=color.cpu, memory=color.memory, desired_count=self.settings.task_count(color.count),
             containers=containers, proxy=None,
             security_group_id=self.foundation.security_groups.groups[f"color-{color_name}"].id,
-            load_balancers=self._registrations(color_name),
-            wait_for=tuple(self.load_balancer.listeners.values()) if self.load_balancer else (),
+            load_balancers=registrations, wait_for=self.load_balancer.attachments if registrations else (),
             service_connect=self._service_connect(config))
         args = EcsWorkloadArgs(spec, self.foundation.ecs.cluster.arn, self.foundation.ecs.execution_role.arn,
                                self.foundation.network.private_subnet_ids)

@@ -147,3 +147,20 @@ def test_colors_calling_a_router_are_refused_until_lattice_is_built(tmp_path):
     assert str(refused.value) == ("service-connect: colors that call a router need VPC Lattice, which this target "
                                   "does not build yet: colors.red.backends (router); call the colors directly, "
                                   "or deploy on app-mesh")
+
+
+def test_each_service_waits_for_the_rules_that_attach_its_target_groups(recording, stack):
+    """ECS refuses to register into a target group no listener or rule of a load balancer uses yet."""
+    rule_urns = {rule.outputs["arn"]: rule.urn for rule in stack.of_type("aws:lb/listenerRule:ListenerRule")}
+    registered = 0
+    for service in stack.of_type("aws:ecs/service:Service"):
+        groups = {registration["targetGroupArn"] for registration in service.outputs.get("loadBalancers") or []}
+        if not groups:  # red: nothing to wait for
+            continue
+        attaching = {urn for rule in stack.of_type("aws:lb/listenerRule:ListenerRule")
+                     for urn in [rule_urns[rule.outputs["arn"]]]
+                     if groups & {t["arn"] for a in rule.outputs["actions"] if a["type"] == "forward"
+                                  for t in a["forward"]["targetGroups"]}}
+        assert attaching and attaching <= set(service.dependencies), service.outputs["name"]
+        registered += 1
+    assert registered == 3
