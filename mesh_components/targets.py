@@ -2,7 +2,7 @@
 
 A target is a sibling package that reads the same mesh graph: `app_mesh` (the default) and
 `service_connect` (ECS Service Connect with an ALB gateway; routers called by colors, which need VPC
-Lattice, are validated but not yet built). Each target's capability checks run with the topology's
+Lattice, and Service Connect TLS are validated but not yet built). Each target's capability checks run with the topology's
 own checks, through the same loader path, so `validate --target` and `pulumi up` report the same
 located problems.
 """

@@ -2,8 +2,8 @@
 names applications already call, and the gateway as an internet-facing Application Load Balancer whose
 target groups the colors' services register into. No Envoy, no proxy configuration, no App Mesh resource.
 
-Routers that colors call need VPC Lattice (`lattice_routers` compiles them); this target does not build
-that yet and refuses such a topology rather than deploy a mesh whose calls would fail.
+Not built yet, and refused by name rather than deployed without: routers that colors call (VPC Lattice;
+`lattice_routers` compiles them) and Service Connect TLS for listeners with `tls`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget,
 from ..aws.task_definition import TaskLogging
 from ..aws.task_role import TaskRoleArgs
 from ..settings.stack_settings import StackSettings
+from ..topology.check_support import all_color_listeners
 from ..topology.container_checks import configured_images
 from ..topology.model import Color, Topology
 from .alb import TargetGroupKey
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 POLICY_KEY = "service-connect"  # names no policy: these tasks need no permission, so TaskRole makes none
 
 
-class RoutersCalledByColors(pulumi.RunError):
-    """Colors call a router: that needs VPC Lattice, which this target does not build yet."""
+class NotBuiltYet(pulumi.RunError):
+    """The topology needs a part of this target that is not built yet."""
 
 
 class ServiceConnectTarget:
@@ -56,7 +57,7 @@ class ServiceConnectTarget:
         self.parent, self.name, self.foundation = parent, name, foundation
         self.graph, self.settings, self.stack = args.graph, args.settings, args.stack
         topology = self.graph.topology
-        _refuse_routers_called_by_colors(topology)
+        _refuse_what_is_not_built(topology)
         self.load_balancer = self._load_balancer() if topology.gateway else None
         self.colors = {config.color: self._color_workload(config) for config in service_connect_config(topology)}
         self.gateway_url = self.load_balancer.url if self.load_balancer else None
@@ -152,10 +153,14 @@ def _health_check(topology: Topology, key: TargetGroupKey) -> Optional[AlbHealth
                           check.unhealthy_threshold)
 
 
-def _refuse_routers_called_by_colors(topology: Topology) -> None:
-    callers = [f"colors.{name}.backends ({', '.join(sorted(set(color.backends) & set(topology.routers)))})"
+def _refuse_what_is_not_built(topology: Topology) -> None:
+    """Refuse, naming each place, what the capability checks accept but this target does not build yet, so
+    nothing is deployed without it: routers called by colors (VPC Lattice) and Service Connect TLS."""
+    unbuilt = [f"colors.{name}.backends calls {', '.join(sorted(set(color.backends) & set(topology.routers)))} "
+               "(a router called by a color needs VPC Lattice)"
                for name, color in topology.colors.items() if set(color.backends) & set(topology.routers)]
-    if callers:
-        raise RoutersCalledByColors(
-            "service-connect: colors that call a router need VPC Lattice, which this target does not build yet: "
-            + "; ".join(callers) + "; call the colors directly, or deploy on app-mesh")
+    unbuilt += [f"{'.'.join(str(part) for part in path)}.tls (Service Connect TLS)"
+                for _, path, listener in all_color_listeners(topology) if listener.tls is not None]
+    if unbuilt:
+        raise NotBuiltYet("service-connect: this target does not build these yet: " + "; ".join(unbuilt)
+                          + "; deploy this topology on app-mesh, or change it")

@@ -22,6 +22,7 @@ from tests.reference import REFERENCE, topology_from
 NAMESPACE = "colors.local"
 COLORS = ("red", "blue", "green", "yellow")
 PORT = 80
+PRIVATE_CA = "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0a1b2c3d"
 
 
 def reference_without_router_callers() -> dict:
@@ -141,12 +142,16 @@ def test_the_policy_pack_finds_no_mandatory_violation(recording):
     assert [v for v in verdicts if v.is_mandatory] == []
 
 
-def test_colors_calling_a_router_are_refused_until_lattice_is_built(tmp_path):
+def test_what_is_not_built_yet_is_refused_by_name(tmp_path):
+    data = yaml.safe_load(REFERENCE.read_text())
+    data["colors"]["red"]["tls"] = {"mode": "STRICT", "certificate": {"acm": "arn:aws:acm:eu-west-1:123456789012:certificate/1"}}
+    data["colors"]["blue"]["backend_tls"] = {"trust": {"acm": [PRIVATE_CA]}}
     with pytest.raises(pulumi.RunError) as refused:
-        run(tmp_path, yaml.safe_load(REFERENCE.read_text()))
-    assert str(refused.value) == ("service-connect: colors that call a router need VPC Lattice, which this target "
-                                  "does not build yet: colors.red.backends (router); call the colors directly, "
-                                  "or deploy on app-mesh")
+        run(tmp_path, data)
+    assert str(refused.value) == (
+        "service-connect: this target does not build these yet: colors.red.backends calls router (a router called "
+        "by a color needs VPC Lattice); colors.red.tls (Service Connect TLS); deploy this topology on app-mesh, "
+        "or change it")
 
 
 def test_each_service_waits_for_the_rules_that_attach_its_target_groups(recording, stack):
