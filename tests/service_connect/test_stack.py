@@ -8,6 +8,8 @@ reference one without red's call to the router; the unchanged reference mesh is 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pulumi
 import pytest
@@ -19,6 +21,7 @@ from mesh_components.topology.graph import MeshGraph
 from tests.mesh.stack_view import LOAD_BALANCER_GROUP, Rule, StackView
 from tests.reference import REFERENCE, topology_from
 
+ROOT = REFERENCE.parents[1]
 NAMESPACE = "colors.local"
 COLORS = ("red", "blue", "green", "yellow")
 PORT = 80
@@ -27,7 +30,7 @@ PRIVATE_CA = "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0a1b2
 
 def reference_without_router_callers() -> dict:
     data = yaml.safe_load(REFERENCE.read_text())
-    data["colors"]["red"]["backends"] = []
+    del data["colors"]["red"]["backends"]
     return data
 
 
@@ -169,3 +172,13 @@ def test_each_service_waits_for_the_rules_that_attach_its_target_groups(recordin
         assert attaching and attaching <= set(service.dependencies), service.outputs["name"]
         registered += 1
     assert registered == 3
+
+
+def test_the_shipped_sc_stack_is_the_reference_mesh_less_reds_router_call_and_checks_clean():
+    shipped = yaml.safe_load((ROOT / "Pulumi.sc.yaml").read_text())["config"]
+    assert shipped["color-mesh:target"] == "service-connect"
+    assert yaml.safe_load((ROOT / shipped["color-mesh:topology"]).read_text()) == reference_without_router_callers()
+    result = subprocess.run([sys.executable, "-m", "mesh_components", "check", "--stack", "sc"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 mandatory violation(s)" in result.stdout
