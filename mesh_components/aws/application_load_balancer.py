@@ -59,7 +59,7 @@ class ApplicationLoadBalancer(MeshComponent):
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb", name=args.load_balancer_name, load_balancer_type="application", internal=False,
             subnets=args.subnet_ids, security_groups=[args.security_group_id],
-            enable_deletion_protection=args.deletion_protection, drop_invalid_header_fields=True,
+            enable_deletion_protection=args.deletion_protection,
             opts=self.named_child())
         self.target_groups = {group.key: self._target_group(name, group, args) for group in args.target_groups}
         self.rules: list[aws.lb.ListenerRule] = []
