@@ -52,6 +52,7 @@ class ColorMesh(MeshComponent):
     def __init__(self, name: str, args: ColorMeshArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
         target_type = TARGETS[args.settings.target]
+        target_type.refuse_unbuildable(args.graph.topology)
         self.foundation = self._foundation(name, args, target_type)
         self.target = target_type(self, name, args, self.foundation)
         self.gateway_url = self.target.gateway_url

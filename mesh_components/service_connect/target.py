@@ -53,11 +53,15 @@ class ServiceConnectTarget:
             return None
         return tuple((group.key.color, group.key.port) for group in target_groups(topology))
 
+    @staticmethod
+    def refuse_unbuildable(topology: Topology) -> None:
+        """Before anything is registered, so `pulumi up` creates nothing of a mesh it cannot finish."""
+        _refuse_what_is_not_built(topology)
+
     def __init__(self, parent: MeshComponent, name: str, args: "ColorMeshArgs", foundation: "Foundation") -> None:
         self.parent, self.name, self.foundation = parent, name, foundation
         self.graph, self.settings, self.stack = args.graph, args.settings, args.stack
         topology = self.graph.topology
-        _refuse_what_is_not_built(topology)
         self.load_balancer = self._load_balancer() if topology.gateway else None
         self.colors = {config.color: self._color_workload(config) for config in service_connect_config(topology)}
         self.gateway_url = self.load_balancer.url if self.load_balancer else None

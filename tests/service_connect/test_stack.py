@@ -145,12 +145,15 @@ def test_the_policy_pack_finds_no_mandatory_violation(recording):
     assert [v for v in verdicts if v.is_mandatory] == []
 
 
-def test_what_is_not_built_yet_is_refused_by_name(tmp_path):
+def test_what_is_not_built_yet_is_refused_by_name_before_anything_is_registered(tmp_path, monkeypatch):
+    registered = []
+    monkeypatch.setattr(pulumi.CustomResource, "__init__", lambda self, *a, **k: registered.append(a[1]))
     data = yaml.safe_load(REFERENCE.read_text())
     data["colors"]["red"]["tls"] = {"mode": "STRICT", "certificate": {"acm": "arn:aws:acm:eu-west-1:123456789012:certificate/1"}}
     data["colors"]["blue"]["backend_tls"] = {"trust": {"acm": [PRIVATE_CA]}}
     with pytest.raises(pulumi.RunError) as refused:
         run(tmp_path, data)
+    assert registered == []
     assert str(refused.value) == (
         "service-connect: this target does not build these yet: colors.red.backends calls router (a router called "
         "by a color needs VPC Lattice); colors.red.tls (Service Connect TLS); deploy this topology on app-mesh, "
