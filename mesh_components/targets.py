@@ -1,8 +1,8 @@
 """The deployment targets one topology can go to, and what each cannot honour.
 
 A target is a sibling package that reads the same mesh graph: `app_mesh` (the default) and
-`service_connect` (its capability checks and compiled ALB routing exist; its components do not yet,
-so it can be validated but not deployed). Each target's capability checks run with the topology's
+`service_connect` (ECS Service Connect with an ALB gateway; routers called by colors, which need VPC
+Lattice, and Service Connect TLS are validated but not yet built). Each target's capability checks run with the topology's
 own checks, through the same loader path, so `validate --target` and `pulumi up` report the same
 located problems.
 """
@@ -30,7 +30,7 @@ class Target:
 
 TARGETS = {
     "app-mesh": Target("app-mesh", APP_MESH_CHECKS, deployable=True),
-    "service-connect": Target("service-connect", SERVICE_CONNECT_CHECKS, deployable=False),
+    "service-connect": Target("service-connect", SERVICE_CONNECT_CHECKS, deployable=True),
 }
 DEPLOYABLE_TARGETS = tuple(name for name, target in TARGETS.items() if target.deployable)
 

@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 class AppMeshTarget:
     """Builds under `parent` (the ColorMesh component), so its resources' URNs are the ones they always had."""
 
+    SERVICE_CONNECT = False  # Cloud Map services of its own (Envoy resolves them), no Service Connect namespace
+
+    @staticmethod
+    def refuse_unbuildable(topology: Topology) -> None:
+        """It builds every topology its capability checks accept."""
+
+    @staticmethod
+    def load_balancer_targets(topology: Topology) -> None:
+        """None: the load balancer forwards to the gateway's Envoy tasks (security_groups.rule_specs)."""
+        return None
+
     @staticmethod
     def images(topology: Topology, settings: StackSettings) -> list[str]:
         """Every image a task of this mesh runs: the colors', the enabled sidecars' and Envoy's."""

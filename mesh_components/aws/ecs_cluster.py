@@ -22,6 +22,7 @@ class EcsClusterArgs:
     log_retention_days: int
     execution_role_name: str
     image_repositories: list[EcrRepository]  # private ECR repositories the execution role may pull from
+    service_connect_namespace: Optional[pulumi.Input[str]] = None  # the Service Connect default namespace (ARN)
 
 
 class EcsCluster(MeshComponent):
@@ -32,6 +33,8 @@ class EcsCluster(MeshComponent):
         self.cluster = aws.ecs.Cluster(
             f"{name}-cluster", name=args.cluster_name,
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value=args.container_insights)],
+            service_connect_defaults=(aws.ecs.ClusterServiceConnectDefaultsArgs(namespace=args.service_connect_namespace)
+                                      if args.service_connect_namespace is not None else None),
             opts=self.child())
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs", name=args.log_group_name, retention_in_days=args.log_retention_days, opts=self.child())

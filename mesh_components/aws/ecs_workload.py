@@ -36,6 +36,7 @@ class WorkloadSpec:
     registry_arn: Optional[pulumi.Input[str]] = None
     load_balancers: tuple[LoadBalancerTarget, ...] = ()
     wait_for: tuple[pulumi.Resource, ...] = ()  # e.g. the listener: ECS rejects a target group no load balancer uses
+    service_connect: Optional[aws.ecs.ServiceServiceConnectConfigurationArgs] = None  # None: not in Service Connect
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,6 @@ class EcsWorkload(MeshComponent):
                 target_group_arn=target.target_group_arn, container_name=target.container, container_port=target.port)
                 for target in spec.load_balancers] or None,
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
-            propagate_tags="SERVICE",
+            propagate_tags="SERVICE", service_connect_configuration=spec.service_connect,
             opts=self.named_child(depends_on=list(spec.wait_for)))
         self.register_outputs({"serviceName": self.service.name, "taskDefinitionArn": self.task_definition.arn})

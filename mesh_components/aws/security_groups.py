@@ -57,21 +57,40 @@ class RuleSpec:
         return f"{'from' if self.direction == 'ingress' else 'to'} {peer} on tcp/{self.port}"
 
 
-def rule_specs(graph: MeshGraph, public_cidrs: list[str]) -> list[RuleSpec]:
-    """Every rule the mesh needs, no two alike, in a stable order."""
+def rule_specs(graph: MeshGraph, public_cidrs: list[str],
+               load_balancer_targets: Optional[tuple[tuple[str, int], ...]] = None) -> list[RuleSpec]:
+    """Every rule the mesh needs, no two alike, in a stable order.
+
+    `load_balancer_targets` None: the load balancer forwards to gateway tasks, which call the colors. Given
+    (color, port) pairs: no gateway task runs (an ALB is the gateway) and the load balancer reaches exactly
+    those colors' ports itself."""
     rules: set[RuleSpec] = set()
+    workloads = _task_workloads(graph, load_balancer_targets)
     for access in graph.access:
-        source, target = group_key(access.source), group_key(Workload("color", access.target))
-        rules.add(RuleSpec(target, "ingress", access.port, peer_group=source))
-        rules.add(RuleSpec(source, "egress", access.port, peer_group=target))
-    for workload in graph.workloads:
+        if access.source in workloads:
+            _add_pair(rules, group_key(access.source), group_key(Workload("color", access.target)), access.port)
+    for workload in workloads:
         rules.add(RuleSpec(group_key(workload), "egress", HTTPS_PORT, cidr=ANYWHERE_IPV4))
     for entry in graph.public_entries:
-        gateway, port = group_key(entry.gateway), entry.port
-        rules.add(RuleSpec(gateway, "ingress", port, peer_group=LOAD_BALANCER_GROUP))
-        rules.add(RuleSpec(LOAD_BALANCER_GROUP, "egress", port, peer_group=gateway))
-        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", port, cidr=_normalized(cidr)) for cidr in public_cidrs)
+        if load_balancer_targets is None:
+            _add_pair(rules, LOAD_BALANCER_GROUP, group_key(entry.gateway), entry.port)
+        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", entry.port, cidr=_normalized(cidr))
+                     for cidr in public_cidrs)
+    for color, port in load_balancer_targets or ():
+        _add_pair(rules, LOAD_BALANCER_GROUP, group_key(Workload("color", color)), port)
     return sorted(rules, key=lambda rule: rule.resource_name(""))
+
+
+def _add_pair(rules: set[RuleSpec], caller: str, callee: str, port: int) -> None:
+    rules.add(RuleSpec(callee, "ingress", port, peer_group=caller))
+    rules.add(RuleSpec(caller, "egress", port, peer_group=callee))
+
+
+def _task_workloads(graph: MeshGraph, load_balancer_targets: Optional[tuple[tuple[str, int], ...]]) -> tuple[Workload, ...]:
+    """The workloads that run tasks (and so have a group): all, or the colors when the gateway is an ALB."""
+    if load_balancer_targets is None:
+        return graph.workloads
+    return tuple(workload for workload in graph.workloads if workload.kind == "color")
 
 
 def _normalized(cidr: str) -> str:
@@ -84,6 +103,7 @@ class SecurityGroupsArgs:
     graph: MeshGraph
     vpc_id: pulumi.Input[str]
     public_cidrs: list[str]  # admitted into the load balancer, on the gateway's ports only
+    load_balancer_targets: Optional[tuple[tuple[str, int], ...]] = None  # see rule_specs
 
 
 class SecurityGroups(MeshComponent):
@@ -92,7 +112,7 @@ class SecurityGroups(MeshComponent):
     def __init__(self, name: str, args: SecurityGroupsArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
         graph, vpc_id, public_cidrs = args.graph, args.vpc_id, args.public_cidrs
-        keys = [group_key(workload) for workload in graph.workloads]
+        keys = [group_key(workload) for workload in _task_workloads(graph, args.load_balancer_targets)]
         if graph.gateway:
             keys.append(LOAD_BALANCER_GROUP)
         mesh = graph.topology.mesh.name
@@ -101,7 +121,7 @@ class SecurityGroups(MeshComponent):
                                                   tags={"Name": physical_names.security_group_name_tag(mesh, key)},
                                                   opts=self.child())
                        for key in keys}
-        rules = rule_specs(graph, public_cidrs)
+        rules = rule_specs(graph, public_cidrs, args.load_balancer_targets)
         old_names = physical_names.legacy_aliases([(rule.resource_name(name), rule.legacy_name(name)) for rule in rules])
         for rule in rules:
             self._rule(rule.resource_name(name), rule, old_names.get(rule.resource_name(name)))

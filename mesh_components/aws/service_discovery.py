@@ -26,6 +26,8 @@ ROUTER_PLACEHOLDER_IPV4 = "169.254.255.254"
 class ServiceDiscoveryArgs:
     graph: MeshGraph
     vpc_id: pulumi.Input[str]
+    # False: the namespace alone (Service Connect creates its own Cloud Map services in it, under the same names)
+    register_services: bool = True
 
 
 class ServiceDiscovery(MeshComponent):
@@ -37,8 +39,9 @@ class ServiceDiscovery(MeshComponent):
         self.namespace = aws.servicediscovery.PrivateDnsNamespace(
             f"{name}-namespace", name=graph.namespace, vpc=vpc_id,
             description=f"Service names of mesh {graph.topology.mesh.name}", opts=self.child())
-        self.services = {service: self._service(name, service) for service in graph.services}
-        for router in graph.topology.routers:
+        registered = graph.services if args.register_services else {}
+        self.services = {service: self._service(name, service) for service in registered}
+        for router in graph.topology.routers if args.register_services else ():
             aws.servicediscovery.Instance(
                 f"{name}-{router}-placeholder", instance_id=physical_names.placeholder_instance_id(router),
                 service_id=self.services[router].id,

@@ -87,7 +87,7 @@ def test_plan_text_shows_the_tree_counts_and_outputs(in_project, capsys):
 
 def test_plan_of_an_unknown_stack_is_unusable(in_project, capsys):
     assert main(["plan", "--stack", "nope"]) == 2
-    assert "no stack file Pulumi.nope.yaml (stacks: dev, prod)" in capsys.readouterr().err
+    assert "no stack file Pulumi.nope.yaml (stacks: dev, prod, sc)" in capsys.readouterr().err
 
 
 def test_plan_of_an_invalid_topology_prints_located_problems(tmp_path, monkeypatch, capsys):

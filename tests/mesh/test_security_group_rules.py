@@ -24,6 +24,20 @@ def test_reference_rules(reference_graph):
         for group in ("color-red", "color-blue", "color-green", "color-yellow", "gateway-gateway")}
 
 
+def test_an_alb_gateway_reaches_the_colors_ports_itself_and_no_gateway_group_exists(reference_graph):
+    rules = set(rule_specs(reference_graph, ["0.0.0.0/0"], load_balancer_targets=(("blue", 80), ("green", 80))))
+    assert not [r for r in rules if "gateway-gateway" in (r.group, r.peer_group)]
+    balancer = {(r.group, r.direction, r.peer_group or r.cidr, r.port) for r in rules if "load-balancer" in (r.group, r.peer_group)}
+    assert balancer == {
+        ("load-balancer", "ingress", "0.0.0.0/0", 80),
+        ("load-balancer", "egress", "color-blue", 80), ("color-blue", "ingress", "load-balancer", 80),
+        ("load-balancer", "egress", "color-green", 80), ("color-green", "ingress", "load-balancer", 80)}
+    # the colors' own calls are untouched
+    assert {r for r in rules if "load-balancer" not in (r.group, r.peer_group)} == {
+        r for r in rule_specs(reference_graph, ["0.0.0.0/0"]) if "gateway-gateway" not in (r.group, r.peer_group)
+        and "load-balancer" not in (r.group, r.peer_group)}
+
+
 def test_rule_names_are_unique(reference_graph):
     rules = rule_specs(reference_graph, ["0.0.0.0/0", "::/0", "10.0.0.0/8"])
     assert len({r.resource_name("sg") for r in rules}) == len(rules)
