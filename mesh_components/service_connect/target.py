@@ -149,7 +149,7 @@ def app_container(name: str, color: Color, config: ColorServiceConnect, logging:
 
 
 def _health_check(topology: Topology, key: TargetGroupKey) -> Optional[AlbHealthCheck]:
-    listener = next(listener for listener in topology.colors[key.color].all_listeners if listener.port == key.port)
+    listener = next(listener for listener in topology.colors[key.color].listeners if listener.port == key.port)
     check = listener.health_check
     if check is None or check.path is None:
         return None
