@@ -19,6 +19,7 @@ from ..topology.model import Topology
 from .containers import EnvoySetup, app_ports, color_containers, gateway_containers, proxy_configuration
 from .envoy import ENVOY_CONTAINER
 from .mesh import AppMesh, AppMeshArgs
+from .router_names import register_router_placeholders
 from .task_role_policy import POLICY_KEY, task_role_statements
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class AppMeshTarget:
         self.parent, self.name, self.foundation = parent, name, foundation
         self.graph, self.settings, self.stack = args.graph, args.settings, args.stack
         mesh = self.graph.topology.mesh
+        register_router_placeholders(foundation.discovery, list(self.graph.topology.routers))
         self.app_mesh = AppMesh(f"{name}-app-mesh", AppMeshArgs(self.graph), opts=parent.child())
         self.envoy_setup = EnvoySetup(self.settings.envoy_image, mesh.observability, metrics_namespace=mesh.name)
         self.colors = {color: self._color_workload(color) for color in self.graph.topology.colors}

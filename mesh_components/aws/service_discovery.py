@@ -1,9 +1,6 @@
-"""Cloud Map: the private DNS namespace and one service per virtual service name.
-
-Applications resolve `<service>.<namespace>` before Envoy ever sees the connection, so every
-virtual service needs a name that resolves. Colors' tasks register themselves (ECS does that);
-routers have no tasks, so their name holds one link-local address that is never reached: Envoy
-intercepts the connection and routes it.
+"""Cloud Map: the private DNS namespace and, when the target asks for them, one service per name the graph
+serves (colors and routers). Colors' tasks register themselves (ECS does that); what a router's name
+resolves to is the target's business (`app_mesh/router_names.py`).
 """
 
 from __future__ import annotations
@@ -14,12 +11,10 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from . import physical_names
 from ..topology.graph import MeshGraph
 from .component import MeshComponent
 
 RECORD_TTL_SECONDS = 10
-ROUTER_PLACEHOLDER_IPV4 = "169.254.255.254"
 
 
 @dataclass(frozen=True)
@@ -40,12 +35,8 @@ class ServiceDiscovery(MeshComponent):
             f"{name}-namespace", name=graph.namespace, vpc=vpc_id,
             description=f"Service names of mesh {graph.topology.mesh.name}", opts=self.child())
         registered = graph.services if args.register_services else {}
+        self.name = name
         self.services = {service: self._service(name, service) for service in registered}
-        for router in graph.topology.routers if args.register_services else ():
-            aws.servicediscovery.Instance(
-                f"{name}-{router}-placeholder", instance_id=physical_names.placeholder_instance_id(router),
-                service_id=self.services[router].id,
-                attributes={"AWS_INSTANCE_IPV4": ROUTER_PLACEHOLDER_IPV4}, opts=self.child())
         self.register_outputs({"namespaceId": self.namespace.id, "namespace": self.namespace.name})
 
     def _service(self, name: str, service: str) -> aws.servicediscovery.Service:

@@ -32,8 +32,10 @@ class HealthCheck(Spec):
     timeout_seconds: PositiveInt = 2
 
 
-class Listener(Spec):
-    port: Port
+class ListenerFields(Spec):
+    """A color's listener keys. A color inherits them for its inline listener, whose port defaults to 80."""
+
+    port: Port = 80
     protocol: Protocol = "http"
     health_check: Optional[HealthCheck] = None
     timeouts: Optional[Timeouts] = None
@@ -42,14 +44,26 @@ class Listener(Spec):
     tls: Optional[ListenerTls] = None
 
 
-class GatewayListener(Spec):
+class Listener(ListenerFields):
+    """A listed listener: it names its port."""
+
     port: Port
+
+
+class GatewayListenerFields(Spec):
+    """The gateway's listener keys, inherited by the gateway for its inline listener (port defaults to 80)."""
+
+    port: Port = 80
     protocol: GatewayProtocol = "http"
     health_check: Optional[HealthCheck] = Field(
         default=None, description="Probe of the gateway's own listener (its routes decide what answers); needs a path over http/http2.")
     tls: Optional[ListenerTls] = None
 
 
+class GatewayListener(GatewayListenerFields):
+    port: Port
+
+
 # The keys a color (or the gateway) may write inline for its single listener.
-INLINE_LISTENER_KEYS = tuple(name for name in Listener.model_fields)
-INLINE_GATEWAY_LISTENER_KEYS = tuple(name for name in GatewayListener.model_fields)
+INLINE_LISTENER_KEYS = tuple(ListenerFields.model_fields)
+INLINE_GATEWAY_LISTENER_KEYS = tuple(GatewayListenerFields.model_fields)

@@ -15,8 +15,8 @@ from typing import Annotated, Any, ClassVar, Literal, Optional
 from pydantic import (Field, PrivateAttr, SerializerFunctionWrapHandler, StrictBool, StrictInt, StrictStr,
                       model_serializer, model_validator)
 
-from .listeners import (INLINE_GATEWAY_LISTENER_KEYS, INLINE_LISTENER_KEYS, GatewayListener, GatewayProtocol,
-                        HealthCheck, Listener, Protocol)
+from .listeners import (INLINE_GATEWAY_LISTENER_KEYS, INLINE_LISTENER_KEYS, GatewayListener, GatewayListenerFields,
+                        GatewayProtocol, HealthCheck, Listener, ListenerFields, Protocol)
 from .matches import GatewayRouteMatch, HttpMethod, RouteMatch
 from .observability import AccessLog, Observability
 from .resilience import ConnectionPool, OutlierDetection, RetryPolicy, Timeouts
@@ -28,7 +28,7 @@ EgressFilter = Literal["DROP_ALL", "ALLOW_ALL"]
 Weight = Annotated[StrictInt, Field(ge=0, le=100)]
 TaskCount = Annotated[StrictInt, Field(ge=0, le=1000)]
 Cpu = Annotated[StrictInt, Field(ge=1, description="CPU units; the target says which sizes it runs.")]
-MemoryMiB = Annotated[StrictInt, Field(ge=512, le=122880)]
+MemoryMiB = Annotated[StrictInt, Field(ge=1, description="Task memory in MiB; the target says which sizes it runs.")]
 
 
 class ListenerHolder(Spec):
@@ -93,21 +93,15 @@ class Mesh(Spec):
     observability: Observability = Field(default_factory=Observability)
 
 
-class Color(ListenerHolder):
-    """A service: one container image behind one listener (or several), and the services it may call."""
+class Color(ListenerHolder, ListenerFields):
+    """A service: one container image behind one listener (or several), and the services it may call.
+    Its inline listener's keys (port, protocol, health_check, ...) are `ListenerFields`'."""
 
     image: NonEmptyStr
-    port: Port = 80
-    protocol: Protocol = "http"
     env: dict[NonEmptyStr, StrictStr] = Field(default_factory=dict)
     cpu: Cpu = 256
     memory: MemoryMiB = 512
     count: TaskCount = Field(default=1, description="Desired number of tasks.")
-    health_check: Optional[HealthCheck] = None
-    timeouts: Optional[Timeouts] = None
-    outlier_detection: Optional[OutlierDetection] = None
-    connection_pool: Optional[ConnectionPool] = None
-    tls: Optional[ListenerTls] = None
     listeners: Optional[tuple[Listener, ...]] = Field(
         default=None, description="Several listeners; then leave port, protocol and the other listener keys out.")
     backends: tuple[NonEmptyStr, ...] = Field(default=(), description="Colors or routers this color may call.")
@@ -157,17 +151,14 @@ class GatewayRoute(Spec):
     rewrite: Optional[GatewayRewrite] = None
 
 
-class Gateway(ListenerHolder):
-    """The mesh's single entrance from outside, behind a network load balancer."""
+class Gateway(ListenerHolder, GatewayListenerFields):
+    """The mesh's single entrance from outside (behind a load balancer). Its inline listener's keys are
+    `GatewayListenerFields`'."""
 
     name: NonEmptyStr = "gateway"
-    protocol: GatewayProtocol = "http"
-    port: Port = 80
     cpu: Cpu = 256
     memory: MemoryMiB = 512
     count: TaskCount = 1
-    health_check: Optional[HealthCheck] = None
-    tls: Optional[ListenerTls] = None
     listeners: Optional[tuple[GatewayListener, ...]] = Field(
         default=None, description="Several listeners; then leave port, protocol, health_check and tls out and give every route a match.port.")
     backend_tls: Optional[ClientTls] = Field(default=None, description="Client TLS towards route targets (replaces mesh.backend_tls).")

@@ -99,7 +99,7 @@ def _value_message(detail: dict[str, Any], loc: tuple) -> str:
 
 
 def _unknown_key_message(loc: tuple) -> str:
-    allowed = allowed_keys(loc[:-1])
+    allowed = sorted(allowed_keys(loc[:-1]))  # alphabetical: easy to scan, whatever order the model declares
     key = str(loc[-1])
     message = f"unknown key {key!r}"
     close = difflib.get_close_matches(key, allowed, n=1)

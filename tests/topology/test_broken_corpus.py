@@ -92,13 +92,13 @@ EXPECTED = {
     "unknown_gateway_target.yaml": ["6:39: gateway.routes.all.target: unknown service 'rde' (known: red)"],
     "unknown_key.yaml": [
         "4:5: colors.red: missing required key 'image'",
-        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: image, port, protocol, env, cpu, memory, count, health_check, timeouts, outlier_detection, connection_pool, tls, listeners, backends, backend_tls, backend_tls_for, access_log",
+        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: access_log, backend_tls, backend_tls_for, backends, connection_pool, count, cpu, env, health_check, image, listeners, memory, outlier_detection, port, protocol, timeouts, tls",
     ],
     "unknown_protocol.yaml": ["3:31: colors.red.protocol: 'https' is not allowed; allowed: http, http2, grpc, tcp"],
     "unknown_route_target.yaml": ["9:28: routers.router.routes.all.targets.bleu: unknown color 'bleu' (known: blue, red)"],
     "unknown_top_level_key.yaml": [
         "1:1: missing required key 'colors'",
-        "2:1: colours: unknown key 'colours' (did you mean 'colors'?); allowed here: mesh, colors, routers, gateway",
+        "2:1: colours: unknown key 'colours' (did you mean 'colors'?); allowed here: colors, gateway, mesh, routers",
     ],
     "weight_out_of_range.yaml": ['9:25: routers.router.routes.all.targets.blue: integer 150 is out of range; allowed: 0..100'],
     "weights_over_100.yaml": ['10:18: routers.router.routes.all.targets: weights total 120; App Mesh allows at most 100 per route (weights are relative: 4 and 1 split like 80 and 20)'],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
+from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.check_support import color_listeners, gateway_listeners
 from mesh_components.topology.listeners import GatewayListener, Listener
 from mesh_components.topology.loader import parse_topology
@@ -56,10 +58,14 @@ def test_holders_written_as_models_are_normalised_once():
     assert topology.colors["red"] == red and not topology.colors["red"].listed
 
 
-def test_inline_keys_are_the_listener_types_fields():
-    """The holders' inline keys take what a listed listener takes; only the port has a default (80)."""
+def test_inline_keys_are_the_listed_listeners_keys_with_port_defaulting_to_80():
     for holder, listener in ((Color, Listener), (Gateway, GatewayListener)):
-        for key, field in listener.model_fields.items():
-            inline = holder.model_fields[key]
-            assert (inline.annotation, inline.metadata) == (field.annotation, field.metadata), (holder, key)
-            assert inline.default == (80 if key == "port" else field.default), (holder, key)
+        assert set(holder.INLINE_LISTENER_KEYS) == set(listener.model_fields) <= set(holder.model_fields)
+        assert listener.model_fields["port"].is_required() and holder.model_fields["port"].default == 80
+
+
+def test_an_unknown_key_lists_the_allowed_keys_alphabetically():
+    with pytest.raises(TopologyError) as raised:
+        parse_topology(b"mesh: {name: m, namespace: n}\ncolors: {red: {image: a, prot: 1}}\n")
+    allowed = str(raised.value.problems[0]).split("allowed here: ")[1].split(", ")
+    assert allowed == sorted(allowed) and "protocol" in allowed and "image" in allowed

@@ -51,7 +51,7 @@ def test_invalid_file_exits_1_with_one_line_per_problem(capsys):
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         f"{path}:1:1: missing required key 'colors'",
-        f"{path}:2:1: colours: unknown key 'colours' (did you mean 'colors'?); allowed here: mesh, colors, routers, gateway",
+        f"{path}:2:1: colours: unknown key 'colours' (did you mean 'colors'?); allowed here: colors, gateway, mesh, routers",
     ]
 
 
