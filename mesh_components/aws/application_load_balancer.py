@@ -35,7 +35,8 @@ class AlbHealthCheck:
 class AlbTargetGroup:
     key: TargetGroupKey
     protocol_version: str  # HTTP1, HTTP2 or GRPC
-    health_check: Optional[AlbHealthCheck]  # None: the ALB's defaults (HTTP GET / on the traffic port)
+    health_check: Optional[AlbHealthCheck]  # None: the ALB's defaults (GET / on the traffic port)
+    protocol: str = "HTTP"  # HTTPS to a port behind Service Connect TLS; health checks use the same
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class ApplicationLoadBalancerArgs:
     load_balancer_name: str
     listeners: tuple[AlbListener, ...]
     target_groups: tuple[AlbTargetGroup, ...]
-    target_group_name: Callable[[TargetGroupKey, str], str]  # (key, vpc id) -> its physical name
+    target_group_name: Callable[[AlbTargetGroup, str], str]  # (group, vpc id) -> its physical name
     vpc_id: pulumi.Input[str]
     subnet_ids: pulumi.Input[list[str]]
     security_group_id: pulumi.Input[str]
@@ -73,11 +74,11 @@ class ApplicationLoadBalancer(MeshComponent):
     def _target_group(self, name: str, group: AlbTargetGroup, args: ApplicationLoadBalancerArgs) -> aws.lb.TargetGroup:
         key, check = group.key, group.health_check
         return aws.lb.TargetGroup(
-            f"{name}-{key.color}-{key.port}", port=key.port, protocol="HTTP", protocol_version=group.protocol_version,
-            target_type=TARGET_TYPE, vpc_id=args.vpc_id, deregistration_delay=30,
-            name=pulumi.Output.from_input(args.vpc_id).apply(lambda vpc: args.target_group_name(key, vpc)),
+            f"{name}-{key.color}-{key.port}", port=key.port, protocol=group.protocol,
+            protocol_version=group.protocol_version, target_type=TARGET_TYPE, vpc_id=args.vpc_id, deregistration_delay=30,
+            name=pulumi.Output.from_input(args.vpc_id).apply(lambda vpc: args.target_group_name(group, vpc)),
             health_check=aws.lb.TargetGroupHealthCheckArgs(
-                protocol="HTTP", port="traffic-port", path=check.path, interval=check.interval_seconds,
+                protocol=group.protocol, port="traffic-port", path=check.path, interval=check.interval_seconds,
                 timeout=check.timeout_seconds, healthy_threshold=check.healthy_threshold,
                 unhealthy_threshold=check.unhealthy_threshold) if check else None,
             opts=self.child())
