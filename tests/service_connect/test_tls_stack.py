@@ -78,6 +78,9 @@ def test_every_listener_with_tls_is_published_with_the_private_ca_and_the_stacks
     entries = published(stack)
     assert sorted(entries) == [("blue", "http-80"), ("green", "grpc-9090"), ("green", "http-80"), ("red", "http-80")]
     assert {key: entry["tls"] for key, entry in entries.items()} == {key: expected_tls for key in entries}
+    # Each service is created once the role's permissions exist, not only the role.
+    policy = next(p for p in stack.of_type("aws:iam/rolePolicy:RolePolicy") if p.outputs["role"] == role.id)
+    assert all(policy.urn in service.dependencies for service in stack.of_type("aws:ecs/service:Service"))
 
 
 def test_the_tls_role_is_trusted_by_ecs_alone_and_grants_exactly_what_issuing_needs(required):
