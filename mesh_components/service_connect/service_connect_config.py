@@ -130,7 +130,7 @@ def access_log_configuration(log: AccessLog) -> AccessLogConfiguration:
 class TlsIssuer:
     """Which AWS Private CA may issue a color's Service Connect certificates."""
 
-    authorities: tuple[str, ...]  # every CA the color's direct callers trust (`trust.acm`), sorted
+    authorities: tuple[str, ...]  # every CA its callers trust (`trust.acm`), sorted
 
     @property
     def issuer(self) -> Optional[str]:

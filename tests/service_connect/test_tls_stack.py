@@ -19,6 +19,7 @@ from mesh_components.offline.runner import load_program_entry, run_program
 from policy.color_mesh_policy.service_connect_tls import grant_problems
 from tests.mesh.stack_view import StackView
 from tests.reference import REFERENCE
+from tests.traffic.stacks import FIXTURES
 
 REGION = "eu-west-1"
 CA = f"arn:aws:acm-pca:{REGION}:{ACCOUNT_ID}:certificate-authority/0a1b2c3d"
@@ -175,3 +176,10 @@ def test_two_cas_for_one_color_are_refused_before_anything_is_registered(tmp_pat
     data["colors"]["blue"]["backend_tls_for"] = {"red": {"trust": {"acm": [OTHER_CA]}}}
     with pytest.raises(Exception, match="callers trust different certificate authorities"):
         run(tmp_path, data)
+
+
+def test_https_gateway_listeners_negotiate_tls_1_3(tmp_path):
+    data = yaml.safe_load((FIXTURES / "gateway_listeners.yaml").read_text())
+    listeners = StackView(run(tmp_path, data)).of_type("aws:lb/listener:Listener")
+    assert {(int(listener.outputs["port"]), listener.outputs["protocol"], listener.outputs.get("sslPolicy"))
+            for listener in listeners} == {(80, "HTTP", None), (8443, "HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06")}
