@@ -145,11 +145,12 @@ def check_gateway_backend_tls(topology: Topology) -> Iterator[Problem]:
 
 
 def check_tls_issuer(topology: Topology) -> Iterator[Problem]:
-    issuers = tls_issuers(topology)
+    issuers: dict = {}
     for name, color in topology.colors.items():
         listeners = [(path, listener) for path, listener in color_listeners(name, color) if listener.tls]
         if not listeners:
             continue
+        issuers = issuers or tls_issuers(topology)  # one pass over the edges, only when some listener has TLS
         issuer, authorities = issuers[name].issuer, issuers[name].authorities
         path = listeners[0][0] + ("tls",)
         if issuer is None and not authorities:

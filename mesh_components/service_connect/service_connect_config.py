@@ -76,9 +76,11 @@ def service_connect_config(topology: Topology) -> tuple[ColorServiceConnect, ...
     """Every color's Service Connect facts, in the topology's order. Assumes `capabilities` passed (one
     issuer for every color with listener TLS)."""
     namespace = topology.mesh.namespace
-    issuers = tls_issuers(topology)
+    issuers = tls_issuers(topology) if any(carries_tls(listener) for color in topology.colors.values()
+                                           for listener in color.listeners) else {}
     return tuple(ColorServiceConnect(name, namespace,
-                                     tuple(service(name, namespace, index, listener, issuers[name].issuer)
+                                     tuple(service(name, namespace, index, listener,
+                                                   issuers[name].issuer if name in issuers else None)
                                            for index, listener in enumerate(color.listeners)),
                                      access_log_configuration(color.access_log))
                  for name, color in topology.colors.items())
