@@ -20,6 +20,9 @@ from .component import MeshComponent
 
 TARGET_TYPE = "ip"
 FIXED_RESPONSE_CONTENT_TYPE = "text/plain"
+# HTTPS listeners negotiate TLS 1.3 (and 1.2). Without a policy the API gives ELBSecurityPolicy-2016-08 (TLS
+# 1.0-1.2); AWS's Service Connect TLS guide configures the ALB in front of TLS 1.3-only targets with this one.
+HTTPS_SECURITY_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,8 @@ class AlbHealthCheck:
 class AlbTargetGroup:
     key: TargetGroupKey
     protocol_version: str  # HTTP1, HTTP2 or GRPC
-    health_check: Optional[AlbHealthCheck]  # None: the ALB's defaults (HTTP GET / on the traffic port)
+    health_check: Optional[AlbHealthCheck]  # None: the ALB's defaults (GET / on the traffic port)
+    protocol: str = "HTTP"  # HTTPS to a port behind Service Connect TLS; health checks use the same
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class ApplicationLoadBalancerArgs:
     load_balancer_name: str
     listeners: tuple[AlbListener, ...]
     target_groups: tuple[AlbTargetGroup, ...]
-    target_group_name: Callable[[TargetGroupKey, str], str]  # (key, vpc id) -> its physical name
+    target_group_name: Callable[[AlbTargetGroup, str], str]  # (group, vpc id) -> its physical name
     vpc_id: pulumi.Input[str]
     subnet_ids: pulumi.Input[list[str]]
     security_group_id: pulumi.Input[str]
@@ -73,11 +77,11 @@ class ApplicationLoadBalancer(MeshComponent):
     def _target_group(self, name: str, group: AlbTargetGroup, args: ApplicationLoadBalancerArgs) -> aws.lb.TargetGroup:
         key, check = group.key, group.health_check
         return aws.lb.TargetGroup(
-            f"{name}-{key.color}-{key.port}", port=key.port, protocol="HTTP", protocol_version=group.protocol_version,
-            target_type=TARGET_TYPE, vpc_id=args.vpc_id, deregistration_delay=30,
-            name=pulumi.Output.from_input(args.vpc_id).apply(lambda vpc: args.target_group_name(key, vpc)),
+            f"{name}-{key.color}-{key.port}", port=key.port, protocol=group.protocol,
+            protocol_version=group.protocol_version, target_type=TARGET_TYPE, vpc_id=args.vpc_id, deregistration_delay=30,
+            name=pulumi.Output.from_input(args.vpc_id).apply(lambda vpc: args.target_group_name(group, vpc)),
             health_check=aws.lb.TargetGroupHealthCheckArgs(
-                protocol="HTTP", port="traffic-port", path=check.path, interval=check.interval_seconds,
+                protocol=group.protocol, port="traffic-port", path=check.path, interval=check.interval_seconds,
                 timeout=check.timeout_seconds, healthy_threshold=check.healthy_threshold,
                 unhealthy_threshold=check.unhealthy_threshold) if check else None,
             opts=self.child())
@@ -86,6 +90,7 @@ class ApplicationLoadBalancer(MeshComponent):
         resource = aws.lb.Listener(
             f"{name}-listener-{listener.port}", load_balancer_arn=self.load_balancer.arn, port=listener.port,
             protocol=listener.protocol, certificate_arn=listener.certificate_arn,
+            ssl_policy=HTTPS_SECURITY_POLICY if listener.protocol == "HTTPS" else None,
             default_actions=[aws.lb.ListenerDefaultActionArgs(
                 type="fixed-response", fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
                     content_type=FIXED_RESPONSE_CONTENT_TYPE, status_code=str(listener.default_action.status_code)))],

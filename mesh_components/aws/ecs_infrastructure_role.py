@@ -38,9 +38,11 @@ class EcsInfrastructureRole(MeshComponent):
         account = aws.get_caller_identity_output(opts=self.invoke_output()).account_id
         region = aws.get_region_output(opts=self.invoke_output()).region
         self.role = aws.iam.Role(f"{name}-role", name=args.role_name, assume_role_policy=ECS_TRUST, opts=self.child())
-        aws.iam.RolePolicy(f"{name}-policy", role=self.role.id,
-                           policy=pulumi.Output.all(partition, account, region).apply(
-                               lambda values: json.dumps(policy_document(*args.statements(*values)))),
-                           opts=self.child())
-        self.arn = self.role.arn
+        policy = aws.iam.RolePolicy(f"{name}-policy", role=self.role.id,
+                                    policy=pulumi.Output.all(partition, account, region).apply(
+                                        lambda values: json.dumps(policy_document(*args.statements(*values)))),
+                                    opts=self.child())
+        # The ARN as its users get it: known only once the policy is on the role, so a service naming it is
+        # created after its permissions exist (ECS uses the role as soon as the service starts tasks).
+        self.arn = pulumi.Output.all(self.role.arn, policy.id).apply(lambda values: values[0])
         self.register_outputs({"arn": self.arn})

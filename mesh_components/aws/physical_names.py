@@ -83,6 +83,11 @@ def execution_role_name(mesh: str, stack: str) -> str:
     return fitted_name(mesh, stack, "execution", limit=IAM_ROLE_NAME_LIMIT)
 
 
+def service_connect_tls_role_name(mesh: str, stack: str) -> str:
+    """The stack's one ECS infrastructure role for Service Connect TLS."""
+    return fitted_name(mesh, stack, "service-connect-tls", limit=IAM_ROLE_NAME_LIMIT)
+
+
 def cluster_name(mesh: str, stack: str) -> str:
     return fitted_name(mesh, stack, limit=ECS_NAME_LIMIT)
 

@@ -27,6 +27,7 @@ HEALTH_CHECK_BOUNDS = {"healthy_threshold": (2, 10), "unhealthy_threshold": (2, 
 NOT_FOUND = 404  # what App Mesh (Envoy) answers when no route matches
 
 ListenerProtocol = Literal["HTTP", "HTTPS"]
+TargetProtocol = Literal["HTTP", "HTTPS"]
 ProtocolVersion = Literal["HTTP1", "HTTP2", "GRPC"]
 
 
@@ -190,3 +191,4 @@ class AlbListener:
 class TargetGroup:
     key: TargetGroupKey
     protocol_version: ProtocolVersion
+    protocol: TargetProtocol = "HTTP"  # HTTPS when the color's listener has Service Connect TLS

@@ -26,7 +26,7 @@ from .lattice import VPC_LATTICE_CONFIGURATIONS_MAX
 from .lattice_access import lattice_access
 from .lattice_routers import called_routers, router_problems
 from .gateway_rules import TARGET, gateway_problems, gateway_routes_in_order
-from .service_connect_config import CLIENT_ALIAS_MAX, DISCOVERY_NAME_MAX, MS_PER_SECOND, discovery_name, tls_issuer
+from .service_connect_config import CLIENT_ALIAS_MAX, DISCOVERY_NAME_MAX, MS_PER_SECOND, discovery_name, tls_issuers
 
 Check = Callable[[Topology], Iterator[Problem]]
 
@@ -145,11 +145,13 @@ def check_gateway_backend_tls(topology: Topology) -> Iterator[Problem]:
 
 
 def check_tls_issuer(topology: Topology) -> Iterator[Problem]:
+    issuers: dict = {}
     for name, color in topology.colors.items():
         listeners = [(path, listener) for path, listener in color_listeners(name, color) if listener.tls]
         if not listeners:
             continue
-        issuer, authorities = tls_issuer(topology, name)
+        issuers = issuers or tls_issuers(topology)  # one pass over the edges, only when some listener has TLS
+        issuer, authorities = issuers[name].issuer, issuers[name].authorities
         path = listeners[0][0] + ("tls",)
         if issuer is None and not authorities:
             yield _error("Service Connect TLS needs the AWS Private CA to issue this color's certificates, and no "

@@ -25,7 +25,7 @@ from typing import Optional
 
 from ..topology.errors import Problem
 from ..topology.graph import MeshGraph
-from ..topology.listeners import GatewayListener
+from ..topology.listeners import GatewayListener, Listener
 from ..topology.matches import GatewayRouteMatch, RouteMatch
 from ..topology.model import GatewayRoute, Route, Router, Topology
 from . import alb_conditions
@@ -34,6 +34,7 @@ from .alb import (CONDITION_VALUES_PER_RULE, FORWARD_TARGET_GROUPS_MAX, NOT_FOUN
                   WILDCARDS_PER_RULE, AlbListener, Conditions, FixedResponse, Forward, ListenerRule, Rewrite,
                   TargetGroup, TargetGroupKey, Transforms, Unsupported, WeightedTarget)
 from .gateway_rewrite import PathItem, original_path_items, path_rewrite, url_rewrite
+from .service_connect_config import carries_tls
 
 TARGET = "service-connect"
 BLOCK = 100  # priorities per gateway route
@@ -59,10 +60,13 @@ def gateway_problems(topology: Topology) -> tuple[Problem, ...]:
 
 
 def target_groups(topology: Topology) -> tuple[TargetGroup, ...]:
-    """The target groups the rules forward to, sorted, with the protocol the color's listener speaks."""
+    """The target groups the rules forward to, sorted, with the protocol the color's listener speaks: HTTPS to
+    a listener with Service Connect TLS, whose proxy holds the port (the ALB does not verify its certificate)."""
     keys = sorted({target.target_group for listener in compile_gateway(topology) for rule in listener.rules
                    if isinstance(rule.action, Forward) for target in rule.action.targets})
-    return tuple(TargetGroup(key, _PROTOCOL_VERSION[_listener_protocol(topology, key)]) for key in keys)
+    listeners = {key: _listener(topology, key) for key in keys}
+    return tuple(TargetGroup(key, _PROTOCOL_VERSION[listeners[key].protocol],
+                             "HTTPS" if carries_tls(listeners[key]) else "HTTP") for key in keys)
 
 
 def gateway_routes_in_order(topology: Topology) -> tuple[tuple[str, GatewayRoute], ...]:
@@ -86,8 +90,8 @@ def router_routes_in_order(router: Router) -> tuple[tuple[str, Route], ...]:
     return tuple(sorted(router.routes.items(), key=key))
 
 
-def _listener_protocol(topology: Topology, key: TargetGroupKey) -> str:
-    return next(listener.protocol for listener in topology.colors[key.color].listeners if listener.port == key.port)
+def _listener(topology: Topology, key: TargetGroupKey) -> Listener:
+    return next(listener for listener in topology.colors[key.color].listeners if listener.port == key.port)
 
 
 @dataclass

@@ -13,6 +13,10 @@ both timeout fields into the request whenever the block is given, an unset one a
 so a block always carries both values here. On a tcp port ECS refuses that 0 ("Per request timeout 0
 can't be set for tcp application", pulumi-aws#4265, terraform-provider-aws#38432): a tcp listener gets
 no timeout block, and `capabilities` refuses an idle timeout on one.
+
+TLS: a listener with `tls` is published with Service Connect TLS (`carries_tls`, the one place that says so:
+the service's `tls` block, the ALB's and Lattice's target protocol follow it), its certificates issued by
+the one AWS Private CA its callers trust (`tls_issuers`; `capabilities` refuses none or several).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ class ServiceConnectService:
     discovery_name: str
     client_alias_dns_name: str  # on `port`
     timeout: Optional[Timeout]
+    tls_issuer: Optional[str] = None  # the Private CA issuing this listener's certificates; None: no TLS
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,23 @@ class ColorServiceConnect:
 
 
 def service_connect_config(topology: Topology) -> tuple[ColorServiceConnect, ...]:
-    """Every color's Service Connect facts, in the topology's order."""
+    """Every color's Service Connect facts, in the topology's order. Assumes `capabilities` passed (one
+    issuer for every color with listener TLS)."""
     namespace = topology.mesh.namespace
+    issuers = tls_issuers(topology) if any(carries_tls(listener) for color in topology.colors.values()
+                                           for listener in color.listeners) else {}
     return tuple(ColorServiceConnect(name, namespace,
-                                     tuple(service(name, namespace, index, listener)
+                                     tuple(service(name, namespace, index, listener,
+                                                   issuers[name].issuer if name in issuers else None)
                                            for index, listener in enumerate(color.listeners)),
                                      access_log_configuration(color.access_log))
                  for name, color in topology.colors.items())
+
+
+def carries_tls(listener: Listener) -> bool:
+    """Whether Service Connect publishes this listener with TLS: exactly when it has `tls` (on this target
+    every caller then speaks TLS 1.3 to it, through its own Service Connect proxy, the ALB or Lattice)."""
+    return listener.tls is not None
 
 
 def port_name(listener: Listener) -> str:
@@ -88,11 +103,12 @@ def discovery_name(color: str, index: int, port: int) -> str:
     return color if index == 0 else f"{color}_{port}"
 
 
-def service(color: str, namespace: str, index: int, listener: Listener) -> ServiceConnectService:
+def service(color: str, namespace: str, index: int, listener: Listener,
+            issuer: Optional[str] = None) -> ServiceConnectService:
     return ServiceConnectService(port_name(listener), listener.port,
                                  None if listener.protocol == "tcp" else listener.protocol,
                                  discovery_name(color, index, listener.port), f"{color}.{namespace}",
-                                 timeout(listener))
+                                 timeout(listener), issuer if carries_tls(listener) else None)
 
 
 def timeout(listener: Listener) -> Optional[Timeout]:
@@ -112,10 +128,32 @@ def access_log_configuration(log: AccessLog) -> AccessLogConfiguration:
     return AccessLogConfiguration("JSON" if log.json_format is not None else "TEXT", "ENABLED")
 
 
-def tls_issuer(topology: Topology, color: str) -> tuple[Optional[str], tuple[str, ...]]:
-    """(the Private CA `color`'s callers trust, every CA they name): one CA is what Service Connect TLS takes."""
+@dataclass(frozen=True)
+class TlsIssuer:
+    """Which AWS Private CA may issue a color's Service Connect certificates."""
+
+    authorities: tuple[str, ...]  # every CA its callers trust (`trust.acm`), sorted
+
+    @property
+    def issuer(self) -> Optional[str]:
+        """The one CA, or None when the callers trust none or several (Service Connect TLS takes one)."""
+        return self.authorities[0] if len(self.authorities) == 1 else None
+
+
+def tls_issuers(topology: Topology) -> dict[str, TlsIssuer]:
+    """Every color's TLS issuer, from one pass over the call edges: what each caller that reaches the color
+    trusts for the name it calls (the color, or a router the gateway's ALB or VPC Lattice compiles into
+    target groups of the color)."""
     graph = MeshGraph(topology)
-    callers = {edge.caller for edge in graph.edges if edge.service == color}
-    policies: list[Optional[ClientTls]] = [graph.client_tls(caller, color) for caller in sorted(callers)]
-    authorities = tuple(sorted({arn for policy in policies if policy and policy.trust.acm for arn in policy.trust.acm}))
-    return (authorities[0] if len(authorities) == 1 else None), authorities
+    trusted: dict[str, set[str]] = {name: set() for name in topology.colors}
+    for edge in graph.edges:
+        policy: Optional[ClientTls] = graph.client_tls(edge.caller, edge.service)
+        if policy is not None and policy.trust.acm:
+            trusted[edge.callee].update(policy.trust.acm)
+    return {name: TlsIssuer(tuple(sorted(authorities))) for name, authorities in trusted.items()}
+
+
+def service_connect_tls_authorities(configs: tuple[ColorServiceConnect, ...]) -> tuple[str, ...]:
+    """The Private CAs that issue some service's certificates, sorted: what the TLS role may use."""
+    return tuple(sorted({service.tls_issuer for config in configs for service in config.services
+                         if service.tls_issuer is not None}))

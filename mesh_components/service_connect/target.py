@@ -2,8 +2,11 @@
 names applications already call, and the gateway as an internet-facing Application Load Balancer whose
 target groups the colors' services register into. No Envoy, no proxy configuration, no App Mesh resource.
 
+Listeners with `tls` get Service Connect TLS: certificates from the Private CA their callers trust, issued
+through the stack's one ECS infrastructure role (`tls_role`).
+
 Not built yet, and refused by name rather than deployed without: routers that colors call (VPC Lattice;
-`lattice_routers` compiles them) and Service Connect TLS for listeners with `tls`.
+`lattice_routers` compiles them).
 """
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ from ..aws import physical_names
 from ..aws.application_load_balancer import (AlbHealthCheck, AlbTargetGroup, ApplicationLoadBalancer,
                                              ApplicationLoadBalancerArgs)
 from ..aws.component import MeshComponent
+from ..aws.ecs_infrastructure_role import EcsInfrastructureRole, EcsInfrastructureRoleArgs
 from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget, WorkloadSpec
 from ..aws.task_definition import TaskLogging
 from ..aws.task_role import TaskRoleArgs
 from ..settings.stack_settings import StackSettings
-from ..topology.check_support import all_color_listeners
 from ..topology.container_checks import configured_images
 from ..topology.model import Color, Topology
 from .alb import TargetGroupKey
 from .gateway_rules import compile_gateway, target_groups
-from .service_connect_config import ColorServiceConnect, service_connect_config
+from .service_connect_config import (ColorServiceConnect, ServiceConnectService, service_connect_config,
+                                     service_connect_tls_authorities)
+from .tls_role import tls_role_statements
 
 if TYPE_CHECKING:
     from ..color_mesh import ColorMeshArgs, Foundation
@@ -63,7 +68,9 @@ class ServiceConnectTarget:
         self.graph, self.settings, self.stack = args.graph, args.settings, args.stack
         topology = self.graph.topology
         self.load_balancer = self._load_balancer() if topology.gateway else None
-        self.colors = {config.color: self._color_workload(config) for config in service_connect_config(topology)}
+        configs = service_connect_config(topology)
+        self.tls_role = self._tls_role(service_connect_tls_authorities(configs))
+        self.colors = {config.color: self._color_workload(config) for config in configs}
         self.gateway_url = self.load_balancer.url if self.load_balancer else None
         self.outputs = {"namespaceArn": foundation.discovery.namespace.arn}
 
@@ -106,7 +113,8 @@ class ServiceConnectTarget:
                     port=service.port, dns_name=service.client_alias_dns_name)],
                 timeout=aws.ecs.ServiceServiceConnectConfigurationServiceTimeoutArgs(
                     idle_timeout_seconds=service.timeout.idle_timeout_seconds,
-                    per_request_timeout_seconds=service.timeout.per_request_timeout_seconds) if service.timeout else None)
+                    per_request_timeout_seconds=service.timeout.per_request_timeout_seconds) if service.timeout else None,
+                tls=self._tls(service))
                 for service in config.services],
             log_configuration=aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
                 log_driver="awslogs", options=logging.apply(lambda values: values.for_stream(
@@ -114,20 +122,38 @@ class ServiceConnectTarget:
             access_log_configuration=aws.ecs.ServiceServiceConnectConfigurationAccessLogConfigurationArgs(
                 format=config.access_log.format, include_query_parameters=config.access_log.include_query_parameters))
 
+    def _tls(self, service: ServiceConnectService) -> Optional[aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs]:
+        """No kms_key: the topology names none (the provider would drop an empty one anyway)."""
+        if service.tls_issuer is None:
+            return None
+        return aws.ecs.ServiceServiceConnectConfigurationServiceTlsArgs(
+            issuer_cert_authority=aws.ecs.ServiceServiceConnectConfigurationServiceTlsIssuerCertAuthorityArgs(
+                aws_pca_authority_arn=service.tls_issuer),
+            role_arn=self.tls_role.arn)
+
+    def _tls_role(self, authorities: tuple[str, ...]) -> Optional[EcsInfrastructureRole]:
+        """One role for the stack's Service Connect TLS, allowed exactly the CAs that issue its certificates."""
+        if not authorities:
+            return None
+        name = physical_names.service_connect_tls_role_name(self.graph.topology.mesh.name, self.stack)
+        return EcsInfrastructureRole(f"{self.name}-service-connect-tls", EcsInfrastructureRoleArgs(
+            name, lambda partition, account, region: tls_role_statements(authorities, partition, account, region)),
+            opts=self.parent.child())
+
     def _load_balancer(self) -> ApplicationLoadBalancer:
         topology, network = self.graph.topology, self.foundation.network
         return ApplicationLoadBalancer(f"{self.name}-load-balancer", ApplicationLoadBalancerArgs(
             load_balancer_name=physical_names.load_balancer_name(topology.mesh.name, self.stack),
             listeners=compile_gateway(topology),
-            target_groups=tuple(AlbTargetGroup(group.key, group.protocol_version, _health_check(topology, group.key))
-                                for group in target_groups(topology)),
+            target_groups=tuple(AlbTargetGroup(group.key, group.protocol_version, _health_check(topology, group.key),
+                                               group.protocol) for group in target_groups(topology)),
             target_group_name=self._target_group_name, vpc_id=network.vpc_id, subnet_ids=network.public_subnet_ids,
             security_group_id=self.foundation.security_groups.load_balancer.id,
             deletion_protection=self.settings.deletion_protection), opts=self.parent.child())
 
-    def _target_group_name(self, key: TargetGroupKey, vpc_id: str) -> str:
-        return physical_names.target_group_name(self.graph.topology.mesh.name, self.stack, key.color, key.port,
-                                                protocol="HTTP", target_type="ip", vpc_id=vpc_id)
+    def _target_group_name(self, group: AlbTargetGroup, vpc_id: str) -> str:
+        return physical_names.target_group_name(self.graph.topology.mesh.name, self.stack, group.key.color,
+                                                group.key.port, protocol=group.protocol, target_type="ip", vpc_id=vpc_id)
 
     def _physical_name(self, derive, workload: str) -> str:
         return derive(self.graph.topology.mesh.name, self.stack, workload)
@@ -159,12 +185,10 @@ def _health_check(topology: Topology, key: TargetGroupKey) -> Optional[AlbHealth
 
 def _refuse_what_is_not_built(topology: Topology) -> None:
     """Refuse, naming each place, what the capability checks accept but this target does not build yet, so
-    nothing is deployed without it: routers called by colors (VPC Lattice) and Service Connect TLS."""
+    nothing is deployed without it: routers called by colors (VPC Lattice)."""
     unbuilt = [f"colors.{name}.backends calls {', '.join(sorted(set(color.backends) & set(topology.routers)))} "
                "(a router called by a color needs VPC Lattice)"
                for name, color in topology.colors.items() if set(color.backends) & set(topology.routers)]
-    unbuilt += [f"{'.'.join(str(part) for part in path)}.tls (Service Connect TLS)"
-                for _, path, listener in all_color_listeners(topology) if listener.tls is not None]
     if unbuilt:
         raise NotBuiltYet("service-connect: this target does not build these yet: " + "; ".join(unbuilt)
                           + "; deploy this topology on app-mesh, or change it")

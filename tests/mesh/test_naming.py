@@ -20,6 +20,7 @@ def test_names_never_exceed_aws_limits(mesh, stack, workload, port):
     assert len(target_group(mesh, stack, workload, port)) <= 32
     assert len(physical_names.task_role_name(mesh, stack, workload)) <= 64
     assert len(physical_names.execution_role_name(mesh, stack)) <= 64
+    assert len(physical_names.service_connect_tls_role_name(mesh, stack)) <= 64
     assert len(physical_names.task_family(mesh, stack, workload)) <= 255
     for name in (physical_names.load_balancer_name(mesh, stack), target_group(mesh, stack, workload, port)):
         assert name and not name.startswith("-") and not name.endswith("-") and "--" not in name
@@ -47,6 +48,7 @@ def test_short_names_are_readable():
     assert physical_names.load_balancer_name("color-mesh", "dev") == "color-mesh-dev"
     assert physical_names.load_balancer_name("internal", "dev") == "lb-internal-dev"
     assert physical_names.task_role_name("color-mesh", "dev", "red") == "color-mesh-dev-red-task"
+    assert physical_names.service_connect_tls_role_name("color-mesh", "dev") == "color-mesh-dev-service-connect-tls"
     assert physical_names.log_group_name("color-mesh", "dev") == "/ecs/color-mesh-dev"
     assert target_group("color-mesh", "dev", "gateway", 80).startswith("color-mesh-dev-gateway-")
 

@@ -203,6 +203,10 @@ EXPECTED = {
     'tls_two_issuers.yaml': [
         "5:5: colors.red.tls: service-connect: callers trust different certificate authorities (arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a, arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/b); Service Connect issues this color's certificates from one; make them trust the same CA",
     ],
+    # The gateway reaches red through the router: its ALB forwards straight to red's port, so its CA counts.
+    'tls_two_issuers_through_gateway_router.yaml': [
+        "5:5: colors.red.tls: service-connect: callers trust different certificate authorities (arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a, arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/b); Service Connect issues this color's certificates from one; make them trust the same CA",
+    ],
     'tls_without_issuer.yaml': [
         "5:5: colors.red.tls: service-connect: Service Connect TLS needs the AWS Private CA to issue this color's certificates, and no caller trusts one; give its callers backend_tls with trust.acm naming the CA",
     ],

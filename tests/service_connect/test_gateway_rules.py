@@ -144,9 +144,10 @@ def test_http_features_fixture_rules():
         ListenerRule(600, "root", None, Conditions(PathPattern(values=("/*",))), Transforms(None, host_to("blue")),
                      forward(("blue", 80, 1))),
     )
+    # Listeners with tls (blue 80, green 8080) have Service Connect TLS on their port: the ALB speaks HTTPS there.
     assert target_groups(topology_from(http_features_fixed())) == (
-        TargetGroup(TargetGroupKey("blue", 80), "HTTP1"), TargetGroup(TargetGroupKey("blue", 9090), "HTTP2"),
-        TargetGroup(TargetGroupKey("green", 8080), "HTTP1"))
+        TargetGroup(TargetGroupKey("blue", 80), "HTTP1", "HTTPS"), TargetGroup(TargetGroupKey("blue", 9090), "HTTP2"),
+        TargetGroup(TargetGroupKey("green", 8080), "HTTP1", "HTTPS"))
 
 
 # --- order and priorities -----------------------------------------------------------------------

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from mesh_components.service_connect.service_connect_config import (AccessLogConfiguration, ColorServiceConnect,
                                                                     ServiceConnectService, Timeout,
-                                                                    service_connect_config, tls_issuer)
+                                                                    service_connect_config, tls_issuers,
+                                                                    carries_tls, service_connect_tls_authorities)
 from mesh_components.topology.loader import load_topology
 from tests.reference import REFERENCE, topology_from
 
@@ -31,7 +32,9 @@ def test_reference_colors_keep_the_names_applications_call():
 def test_several_listeners_get_their_own_port_names_and_discovery_names():
     blue = service_connect_config(load_topology(FIXTURES / "http_features.yaml"))[1]
     assert blue == ColorServiceConnect("blue", "colors.local", (
-        ServiceConnectService("http-80", 80, "http", "blue", "blue.colors.local", None),
+        # tls on 80, but no issuer: the gateway trusts gw-ca, red (through the router) router-ca; refused by
+        # capabilities (test_tls_issuers_count_every_caller_that_reaches_the_color).
+        ServiceConnectService("http-80", 80, "http", "blue", "blue.colors.local", None, None),
         # per_request_ms 30000 is 30 s; the idle timeout the block must also carry is App Mesh's 300 s.
         ServiceConnectService("http2-9090", 9090, "http2", "blue_9090", "blue.colors.local", Timeout(300, 30)),
     ), AccessLogConfiguration("JSON", "ENABLED"))
@@ -62,6 +65,35 @@ def test_access_log_format():
 def test_tls_issuer_is_the_one_private_ca_the_callers_trust():
     topology = load_topology(FIXTURES / "observability_tls.yaml")
     ca = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/mesh-ca"
-    assert tls_issuer(topology, "red") == (ca, (ca,))
-    assert tls_issuer(topology, "blue") == (ca, (ca,))  # through the gateway, which uses mesh.backend_tls
-    assert tls_issuer(load_topology(REFERENCE), "blue") == (None, ())
+    issuers = tls_issuers(topology)
+    assert (issuers["red"].issuer, issuers["red"].authorities) == (ca, (ca,))
+    assert (issuers["blue"].issuer, issuers["blue"].authorities) == (ca, (ca,))  # through the gateway (mesh.backend_tls)
+    reference = tls_issuers(load_topology(REFERENCE))
+    assert (reference["blue"].issuer, reference["blue"].authorities) == (None, ())
+
+
+def test_listeners_with_tls_get_the_issuer_their_callers_trust_and_only_they():
+    configs = service_connect_config(load_topology(FIXTURES / "observability_tls.yaml"))
+    ca = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/mesh-ca"
+    assert [(config.color, [service.tls_issuer for service in config.services]) for config in configs] == [
+        ("red", [ca]), ("blue", [ca])]
+    assert service_connect_tls_authorities(configs) == (ca,)
+    reference = service_connect_config(load_topology(REFERENCE))
+    assert {service.tls_issuer for config in reference for service in config.services} == {None}
+    assert service_connect_tls_authorities(reference) == ()
+
+
+def test_tls_issuers_count_every_caller_that_reaches_the_color():
+    """Through a router too: the gateway's ALB and VPC Lattice forward straight to the color's port."""
+    issuers = tls_issuers(load_topology(FIXTURES / "http_features.yaml"))
+    ca = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+    assert {name: issuer.authorities for name, issuer in issuers.items()} == {
+        "red": (ca + "blue-ca",), "blue": (ca + "gw-ca", ca + "router-ca"), "green": (ca + "gw-ca", ca + "router-ca")}
+    assert (issuers["red"].issuer, issuers["blue"].issuer) == (ca + "blue-ca", None)
+
+
+def test_carries_tls_is_the_listener_having_tls():
+    topology = load_topology(FIXTURES / "http_features.yaml")
+    assert {(name, listener.port): carries_tls(listener) for name, color in topology.colors.items()
+            for listener in color.listeners} == {("red", 8080): True, ("blue", 80): True, ("blue", 9090): False,
+                                                 ("green", 8080): True}

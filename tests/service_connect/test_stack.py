@@ -156,8 +156,7 @@ def test_what_is_not_built_yet_is_refused_by_name_before_anything_is_registered(
     assert registered == []
     assert str(refused.value) == (
         "service-connect: this target does not build these yet: colors.red.backends calls router (a router called "
-        "by a color needs VPC Lattice); colors.red.tls (Service Connect TLS); deploy this topology on app-mesh, "
-        "or change it")
+        "by a color needs VPC Lattice); deploy this topology on app-mesh, or change it")  # red's tls is built
 
 
 def test_each_service_waits_for_the_rules_that_attach_its_target_groups(recording, stack):
