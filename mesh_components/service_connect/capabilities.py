@@ -155,7 +155,7 @@ def check_tls_issuer(topology: Topology) -> Iterator[Problem]:
         path = listeners[0][0] + ("tls",)
         if issuer is None and not authorities:
             yield _error("Service Connect TLS needs the AWS Private CA to issue this color's certificates, and no "
-                         "caller trusts one; give its callers backend_tls with trust.acm naming the CA",
+                         "caller trusts one; give its callers backend_tls with trust.acm naming the CA (or mesh.backend_tls)",
                          path, on_key=True)
         elif issuer is None:
             yield _error(f"callers trust different certificate authorities ({', '.join(authorities)}); Service "

@@ -143,14 +143,17 @@ class TlsIssuer:
 def tls_issuers(topology: Topology) -> dict[str, TlsIssuer]:
     """Every color's TLS issuer, from one pass over the call edges: what each caller that reaches the color
     trusts for the name it calls (the color, or a router the gateway's ALB or VPC Lattice compiles into
-    target groups of the color)."""
+    target groups of the color). A color no caller reaches with a trust takes the CAs `mesh.backend_tls` trusts:
+    whoever calls it later will trust those by default."""
     graph = MeshGraph(topology)
     trusted: dict[str, set[str]] = {name: set() for name in topology.colors}
     for edge in graph.edges:
         policy: Optional[ClientTls] = graph.client_tls(edge.caller, edge.service)
         if policy is not None and policy.trust.acm:
             trusted[edge.callee].update(policy.trust.acm)
-    return {name: TlsIssuer(tuple(sorted(authorities))) for name, authorities in trusted.items()}
+    mesh_default = topology.mesh.backend_tls
+    fallback = set(mesh_default.trust.acm or ()) if mesh_default is not None else set()
+    return {name: TlsIssuer(tuple(sorted(authorities or fallback))) for name, authorities in trusted.items()}
 
 
 def service_connect_tls_authorities(configs: tuple[ColorServiceConnect, ...]) -> tuple[str, ...]:

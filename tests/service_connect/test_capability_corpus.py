@@ -208,7 +208,7 @@ EXPECTED = {
         "5:5: colors.red.tls: service-connect: callers trust different certificate authorities (arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/a, arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/b); Service Connect issues this color's certificates from one; make them trust the same CA",
     ],
     'tls_without_issuer.yaml': [
-        "5:5: colors.red.tls: service-connect: Service Connect TLS needs the AWS Private CA to issue this color's certificates, and no caller trusts one; give its callers backend_tls with trust.acm naming the CA",
+        "5:5: colors.red.tls: service-connect: Service Connect TLS needs the AWS Private CA to issue this color's certificates, and no caller trusts one; give its callers backend_tls with trust.acm naming the CA (or mesh.backend_tls)",
     ],
     'tls_permissive.yaml': [
         '8:17: warning: colors.red.tls.mode: service-connect: substituted: Service Connect TLS has no PERMISSIVE mode; Service Connect callers always use TLS',

@@ -97,3 +97,12 @@ def test_carries_tls_is_the_listener_having_tls():
     assert {(name, listener.port): carries_tls(listener) for name, color in topology.colors.items()
             for listener in color.listeners} == {("red", 8080): True, ("blue", 80): True, ("blue", 9090): False,
                                                  ("green", 8080): True}
+
+
+def test_a_color_no_one_calls_with_trust_takes_the_mesh_default_ca():
+    ca = "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/mesh-ca"
+    listener_tls = {"mode": "STRICT", "certificate": {"acm": "arn:aws:acm:us-east-1:123456789012:certificate/red"}}
+    alone = {"mesh": {"name": "m", "namespace": "colors.local"}, "colors": {"red": {"image": "app", "tls": listener_tls}}}
+    assert tls_issuers(topology_from(alone))["red"].authorities == ()
+    alone["mesh"]["backend_tls"] = {"trust": {"acm": [ca]}}
+    assert tls_issuers(topology_from(alone))["red"].issuer == ca
