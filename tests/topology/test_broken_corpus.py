@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mesh_components.topology import checks, container_checks, container_settings, permissions, secrets
-from mesh_components.app_mesh import capabilities
+from mesh_components.app_mesh import capabilities, envoy_checks
 from mesh_components.app_mesh.capabilities import CAPABILITY_CHECKS
 from mesh_components.aws import fargate
 from mesh_components.topology.checks import ERROR_CHECKS
@@ -104,6 +104,7 @@ EXPECTED = {
     "weights_over_100.yaml": ['10:18: routers.router.routes.all.targets: weights total 120; App Mesh allows at most 100 per route (weights are relative: 4 and 1 split like 80 and 20)'],
     # Workloads: secrets, permissions, managed policies, container settings, Envoy (issue 14).
     "command_empty.yaml": ["5:14: colors.red.command: must have at least 1 entry (leave the key out to keep the image's own)"],
+    "envoy_image_not_aws.yaml": ["5:20: colors.red.envoy.image: Envoy image 'envoyproxy/envoy:v1.29.6': 'envoyproxy/envoy' is not AWS's Envoy repository; use public.ecr.aws/appmesh/aws-appmesh-envoy or the regional <account>.dkr.ecr.<region>.amazonaws.com/aws-appmesh-envoy AWS vends"],
     "envoy_log_level.yaml": ["5:24: colors.red.envoy.log_level: 'verbose' is not allowed; allowed: trace, debug, info, warning, error, critical, off"],
     "health_check_command_form.yaml": ["5:27: colors.red.health_check_command: starts with 'curl'; a health check command is [\"CMD\", executable, args...] or [\"CMD-SHELL\", \"a shell line\"]"],
     "health_check_command_shell_words.yaml": ["5:27: colors.red.health_check_command: CMD-SHELL takes one shell line; join the words into one string"],
@@ -145,6 +146,7 @@ def test_broken_file_fails_with_exact_problems(name):
 def test_corpus_exercises_every_semantic_check_of_the_checks_module():
     own_checks = [check for check in (*ERROR_CHECKS, *CAPABILITY_CHECKS)
                   if check.__module__ in (checks.__name__, container_checks.__name__, capabilities.__name__, fargate.__name__,
-                                         secrets.__name__, permissions.__name__, container_settings.__name__)]
+                                         secrets.__name__, permissions.__name__, container_settings.__name__,
+                                         envoy_checks.__name__)]
     fired = {check.__name__ for check in own_checks for topology in parsed_models(BROKEN) if list(check(topology))}
     assert fired == {check.__name__ for check in own_checks}
