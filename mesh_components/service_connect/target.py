@@ -14,12 +14,12 @@ import pulumi
 import pulumi_aws as aws
 
 from ..aws import physical_names
+from ..aws.app_container import app_container_settings
 from ..aws.application_load_balancer import (AlbHealthCheck, AlbTargetGroup, ApplicationLoadBalancer,
                                              ApplicationLoadBalancerArgs)
 from ..aws.component import MeshComponent
 from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget, WorkloadSpec
 from ..aws.task_definition import TaskLogging
-from ..aws.app_container import app_container_settings
 from ..aws.task_role import TaskRoleArgs, application_grants
 from ..settings.stack_settings import StackSettings
 from ..topology.check_support import all_color_listeners

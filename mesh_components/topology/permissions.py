@@ -110,12 +110,18 @@ def check_permissions(topology: "Topology") -> Iterator[Problem]:
             yield from managed_policy_problems(arn, where + ("managed_policies", index))
 
 
+def _condition_value(value: ConditionValue):
+    """As IAM's documents write them: text, a list of text, booleans as "true"/"false"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return list(value) if isinstance(value, tuple) else value
+
+
 def app_statements(permissions: tuple[Permission, ...]) -> list[dict]:
     """The IAM statements of `permissions`, in order (Sid App0, App1, ...)."""
     return [{"Sid": f"App{index}", "Effect": "Allow", "Action": list(permission.actions),
              "Resource": list(permission.resources),
-             **({"Condition": {operator: {key: list(value) if isinstance(value, tuple) else value
-                                          for key, value in values.items()}
+             **({"Condition": {operator: {key: _condition_value(value) for key, value in values.items()}
                                for operator, values in permission.conditions.items()}}
                 if permission.conditions else {})}
             for index, permission in enumerate(permissions)]

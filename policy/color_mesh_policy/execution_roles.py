@@ -82,6 +82,10 @@ def _check_execution_role_secrets(resources: list[Subject], settings: Settings) 
         if role is not None:
             tasks_by_role.setdefault(role.urn, (role, []))[1].append(task)
     for role, tasks in tasks_by_role.values():
+        pending = [task for task in tasks if is_unknown(containers(task.props))]
+        if pending:  # which secrets the role may read is known once every task's containers are (fail open)
+            pending[0].props.note_unknown("containerDefinitions")
+            continue
         secrets, parameters = named_secrets(tasks)
         for where, document in RoleDocuments(index, role).documents():
             for statement in statements_of(document):

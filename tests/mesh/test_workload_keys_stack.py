@@ -43,7 +43,7 @@ SECRET_STATEMENTS = [
 APP_POLICY = {"Version": "2012-10-17", "Statement": [
     {"Sid": "App0", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::shop-orders/*"]},
     {"Sid": "App1", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [f"arn:aws:sqs:eu-west-1:{ACCOUNT}:shop-jobs"],
-     "Condition": {"Bool": {"aws:SecureTransport": True}}},
+     "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
 ]}
 
 

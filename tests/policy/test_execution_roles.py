@@ -90,3 +90,17 @@ def test_a_customer_managed_policy_passes_once_its_arn_is_reviewed(judge):
     program = _task_role_with(arn)
     assert names_in(judge(program), ROLES) == {"b-role"}
     assert not of_policy(judge(program, {ROLES: {"reviewedManagedPolicies": [arn]}}), ROLES)
+
+
+def test_while_a_task_s_containers_are_unknown_the_role_is_not_judged_yet(judge):
+    def program():
+        execution = aws.iam.Role("exec-role", name="exec", assume_role_policy=json.dumps(TRUST))
+        aws.iam.RolePolicy("exec-policy", role=execution.name,
+                           policy=_policy(_allow("secretsmanager:GetSecretValue", OTHER_SECRET)))
+        app = {"name": "app", "image": "app:1", "secrets": [{"name": "DB", "valueFrom": SECRET}]}
+        later = aws.s3.Bucket("later").arn  # unknown at preview, as a node's ARN in the containers is
+        aws.ecs.TaskDefinition("app-task", family="app", network_mode="awsvpc", execution_role_arn="exec",
+                               container_definitions=later.apply(lambda _: json.dumps([app])))
+
+    assert not of_policy(judge(program, preview=True), SECRETS)
+    assert names_in(judge(program), SECRETS) == {"exec-role"}

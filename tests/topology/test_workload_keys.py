@@ -71,7 +71,7 @@ def test_statements_keep_the_order_and_conditions_as_written():
         {"Sid": "App0", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::b/*"]},
         {"Sid": "App1", "Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:GetQueueUrl"],
          "Resource": ["arn:aws:sqs:eu-west-1:123456789012:jobs"],
-         "Condition": {"Bool": {"aws:SecureTransport": True}, "StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}}},
+         "Condition": {"Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}}},
     ]
 
 
@@ -101,3 +101,17 @@ def test_without_envoy_settings_the_stack_setting_and_envoy_s_own_log_level_appl
     topology = _topology("", "")
     assert resolved_envoy(topology, topology.colors["red"], STACK_IMAGE) == (STACK_IMAGE, None)
     assert EnvoySettings().model_dump(exclude_none=True) == {}
+
+
+def test_a_customer_managed_policy_is_attached_with_a_warning_that_the_pack_must_be_told():
+    text = b"""
+mesh: {name: m, namespace: colors.local}
+colors:
+  red: {image: app, managed_policies: ["arn:aws:iam::123456789012:policy/orders-reader"]}
+  blue: {image: app, backends: [red]}
+"""
+    warnings = parse_topology(text, "t.yaml").warnings
+    assert [str(warning) for warning in warnings if "managed_policies" in str(warning)] == [
+        "t.yaml:4:40: warning: colors.red.managed_policies[0]: attached as written: the policy pack cannot read a policy "
+        "this stack does not create and refuses it until its ARN is listed in the pack's reviewedManagedPolicies "
+        "(review it first)"]
