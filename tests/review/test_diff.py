@@ -82,6 +82,10 @@ def grant_the_application_more(doc):
         "managed_policies": [POLICY], "secrets": {"DB_PASSWORD": SECRET}, "secrets_kms_key": KEY})
 
 
+def pin_an_older_envoy(doc):
+    doc["mesh"]["envoy"] = {"image": "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.20.0.0-prod"}
+
+
 CASES = {
     # name: (edit, expected exit code, starts of lines the markdown must contain)
     "no change": (None, NOT_WIDENED, ["**No change**"]),
@@ -116,6 +120,8 @@ CASES = {
         "- red: the application may now `s3:GetObject` on `arn:aws:s3:::orders/*`",
         f"- red: its task role now attaches `{POLICY}`", f"- red: ECS now reads `{SECRET}` into `DB_PASSWORD`",
         f"- red: the execution role may now decrypt with `{KEY}`"]),
+    "envoy image set in the topology": (pin_an_older_envoy, WIDENED, [
+        "- `mesh.envoy.image`: replaces the stack's envoyImage, which cannot be compared offline"]),
 }
 
 
