@@ -1,7 +1,8 @@
 """One review of a change: access, TLS, stack settings, images and environment, and the verdict.
 
 The verdict fails closed. The change WIDENS (exit 3, label `access-widened`) when access widened
-(`access_diff`), an application is granted more in AWS or a topology Envoy image weakened (`grants_diff`), TLS weakened (`tls_diff`), a setting weakened (`settings_diff`), or part of the
+(`access_diff`), an application is granted more in AWS or a topology Envoy image weakened
+(`grants_diff`), TLS weakened (`tls_diff`), a setting weakened (`settings_diff`), or part of the
 base could not be compared (`uncompared`: a new stack, a base that does not validate, a topology
 file that cannot be read at the base). Images and credential-like environment values are shown
 first, next to the verdict, but do not widen on their own.
