@@ -24,6 +24,7 @@ from .aws.task_definition import TaskLogging
 from .settings.stack_settings import StackSettings
 from .topology.graph import MeshGraph
 from .topology.images import ecr_repositories
+from .topology.secrets import kms_keys, secret_sources
 
 TARGETS = {"app-mesh": AppMeshTarget, "service-connect": ServiceConnectTarget}
 
@@ -77,7 +78,8 @@ class ColorMesh(MeshComponent):
             log_group_name=physical_names.log_group_name(mesh, stack), log_retention_days=settings.log_retention_days,
             execution_role_name=physical_names.execution_role_name(mesh, stack),
             image_repositories=ecr_repositories(images),
-            service_connect_namespace=discovery.namespace.arn if service_connect else None), opts=self.child())
+            service_connect_namespace=discovery.namespace.arn if service_connect else None,
+            secrets=tuple(secret_sources(graph.topology)), kms_keys=tuple(kms_keys(graph.topology))), opts=self.child())
         region = aws.get_region_output(opts=self.invoke_output()).region
         logging = pulumi.Output.all(ecs.log_group.name, region).apply(lambda values: TaskLogging(*values))
         return Foundation(network, discovery, security_groups, ecs, logging)

@@ -10,6 +10,7 @@ from ..topology.check_support import all_color_listeners, gateway_listeners, hea
 from ..topology.errors import Problem
 from ..topology.model import Topology
 from . import limits
+from .envoy_checks import check_envoy_images
 from .observability_checks import OBSERVABILITY_CHECKS
 from .tls_material_checks import check_tls_material_sources
 
@@ -102,5 +103,6 @@ CAPABILITY_CHECKS = (
     check_container_names,
     check_tls_material_sources,
     check_fargate_sizes,
+    check_envoy_images,
     *OBSERVABILITY_CHECKS,
 )

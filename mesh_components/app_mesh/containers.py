@@ -7,24 +7,35 @@ from dataclasses import dataclass
 
 import pulumi_aws as aws
 
+from ..aws.app_container import app_container_settings
 from ..aws.task_definition import TaskLogging
-from ..topology.model import Color, Gateway
+from ..topology.container_settings import resolved_envoy
+from ..topology.model import Color, Gateway, Topology
 from ..topology.observability import Observability
 from . import envoy, sidecars
 
 
 @dataclass(frozen=True)
 class EnvoySetup:
-    """What every Envoy of the mesh shares: its image and the mesh's observability sidecars."""
+    """What every Envoy of the mesh shares: the stack's image, the mesh's observability sidecars; and whose
+    `envoy` settings (image, log level) a color's or the gateway's Envoy takes."""
 
-    image: str
-    observability: Observability
+    image: str  # the stack setting envoyImage (its default included)
+    topology: Topology
     metrics_namespace: str
 
-    def envoy(self, *, resource_arn: str, logs: dict, as_sidecar: bool, port_mappings: tuple[int, ...] = ()) -> dict:
-        return envoy.envoy_container(image=self.image, resource_arn=resource_arn, logs=logs, as_sidecar=as_sidecar,
-                                     port_mappings=port_mappings,
-                                     environment=sidecars.envoy_environment(self.observability),
+    @property
+    def observability(self) -> Observability:
+        return self.topology.mesh.observability
+
+    def envoy(self, *, resource_arn: str, logs: dict, as_sidecar: bool, holder: Color | Gateway,
+              port_mappings: tuple[int, ...] = ()) -> dict:
+        image, log_level = resolved_envoy(self.topology, holder, self.image)
+        environment = sidecars.envoy_environment(self.observability)
+        if log_level is not None:
+            environment["ENVOY_LOG_LEVEL"] = log_level
+        return envoy.envoy_container(image=image, resource_arn=resource_arn, logs=logs, as_sidecar=as_sidecar,
+                                     port_mappings=port_mappings, environment=environment,
                                      admin_port=sidecars.envoy_admin_port(self.observability))
 
     def sidecars(self, logs: dict) -> list[dict]:
@@ -34,8 +45,8 @@ class EnvoySetup:
 def color_containers(name: str, color: Color, setup: EnvoySetup, node_arn: str, logging: TaskLogging) -> list[dict]:
     return [
         envoy.app_container(name=name, image=color.image, ports=app_ports(color), environment=color.env,
-                            logs=logging.for_stream(name)),
-        setup.envoy(resource_arn=node_arn, logs=logging.for_stream(f"{name}-envoy"), as_sidecar=True),
+                            logs=logging.for_stream(name), settings=app_container_settings(color)),
+        setup.envoy(resource_arn=node_arn, logs=logging.for_stream(f"{name}-envoy"), as_sidecar=True, holder=color),
         *setup.sidecars(logging.for_stream(f"{name}-telemetry")),
     ]
 
@@ -43,7 +54,7 @@ def color_containers(name: str, color: Color, setup: EnvoySetup, node_arn: str, 
 def gateway_containers(gateway: Gateway, setup: EnvoySetup, gateway_arn: str, logging: TaskLogging) -> list[dict]:
     return [
         setup.envoy(resource_arn=gateway_arn, logs=logging.for_stream(gateway.name), as_sidecar=False,
-                    port_mappings=tuple(listener.port for listener in gateway.listeners)),
+                    port_mappings=tuple(listener.port for listener in gateway.listeners), holder=gateway),
         *setup.sidecars(logging.for_stream(f"{gateway.name}-telemetry")),
     ]
 

@@ -50,14 +50,18 @@ def envoy_container(*, image: str, resource_arn: str, logs: dict, as_sidecar: bo
     return container
 
 
-def app_container(*, name: str, image: str, ports: tuple[int, ...], environment: dict[str, str], logs: dict) -> dict:
-    """The service's own container (one port mapping per listener); it starts only once its Envoy is healthy."""
+def app_container(*, name: str, image: str, ports: tuple[int, ...], environment: dict[str, str], logs: dict,
+                  settings: dict | None = None) -> dict:
+    """The service's own container (one port mapping per listener); it starts only once its Envoy is healthy.
+
+    `settings`: the color's own container settings (secrets, command, ...: aws/app_container.py)."""
     return {
         "name": name,
         "image": image,
         "essential": True,
         "portMappings": [{"containerPort": port, "protocol": "tcp"} for port in ports],
         "environment": [{"name": key, "value": value} for key, value in sorted(environment.items())],
+        **(settings or {}),
         "dependsOn": [{"containerName": ENVOY_CONTAINER, "condition": "HEALTHY"}],
         "logConfiguration": logs,
     }

@@ -11,9 +11,10 @@ from ..aws import physical_names
 from ..aws.component import MeshComponent, renamed_from
 from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget, WorkloadSpec
 from ..aws.load_balancer import LoadBalancer, LoadBalancerArgs
-from ..aws.task_role import TaskRoleArgs
+from ..aws.task_role import TaskRoleArgs, application_grants
 from ..settings.stack_settings import StackSettings
 from ..topology.container_checks import configured_images
+from ..topology.container_settings import resolved_envoy
 from ..topology.graph import Workload
 from ..topology.model import Topology
 from .containers import EnvoySetup, app_ports, color_containers, gateway_containers, proxy_configuration
@@ -42,8 +43,10 @@ class AppMeshTarget:
 
     @staticmethod
     def images(topology: Topology, settings: StackSettings) -> list[str]:
-        """Every image a task of this mesh runs: the colors', the enabled sidecars' and Envoy's."""
-        return [image for _, image in configured_images(topology)] + [settings.envoy_image]
+        """Every image a task of this mesh runs: the colors', the enabled sidecars' and each Envoy's."""
+        holders = [*topology.colors.values(), *([topology.gateway] if topology.gateway else [])]
+        envoys = sorted({resolved_envoy(topology, holder, settings.envoy_image)[0] for holder in holders})
+        return [image for _, image in configured_images(topology)] + envoys
 
     def __init__(self, parent: MeshComponent, name: str, args: "ColorMeshArgs", foundation: "Foundation") -> None:
         self.parent, self.name, self.foundation = parent, name, foundation
@@ -51,7 +54,7 @@ class AppMeshTarget:
         mesh = self.graph.topology.mesh
         register_router_placeholders(foundation.discovery, list(self.graph.topology.routers))
         self.app_mesh = AppMesh(f"{name}-app-mesh", AppMeshArgs(self.graph), opts=parent.child())
-        self.envoy_setup = EnvoySetup(self.settings.envoy_image, mesh.observability, metrics_namespace=mesh.name)
+        self.envoy_setup = EnvoySetup(self.settings.envoy_image, self.graph.topology, metrics_namespace=mesh.name)
         self.colors = {color: self._color_workload(color) for color in self.graph.topology.colors}
         self.load_balancer = self._load_balancer() if self.graph.gateway else None
         self.gateway = self._gateway_workload() if self.graph.gateway else None
@@ -97,7 +100,7 @@ class AppMeshTarget:
         return WorkloadSpec(
             service_name=workload.name, family=self._physical_name(physical_names.task_family, workload.name),
             task_role=TaskRoleArgs(self._physical_name(physical_names.task_role_name, workload.name), statements,
-                                   POLICY_KEY),
+                                   POLICY_KEY, *application_grants(holder)),
             cpu=holder.cpu, memory=holder.memory, desired_count=self.settings.task_count(holder.count),
             containers=containers, security_group_id=self.foundation.security_groups.for_workload(workload).id,
             **differences)

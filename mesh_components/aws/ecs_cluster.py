@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..topology.images import EcrRepository
+from ..topology.secrets import SecretSource
 from .component import MeshComponent
 from .execution_role import ExecutionRole, ExecutionRoleArgs
 
@@ -23,6 +24,8 @@ class EcsClusterArgs:
     execution_role_name: str
     image_repositories: list[EcrRepository]  # private ECR repositories the execution role may pull from
     service_connect_namespace: Optional[pulumi.Input[str]] = None  # the Service Connect default namespace (ARN)
+    secrets: tuple[SecretSource, ...] = ()  # the secrets the execution role may read for the tasks
+    kms_keys: tuple[str, ...] = ()
 
 
 class EcsCluster(MeshComponent):
@@ -40,6 +43,7 @@ class EcsCluster(MeshComponent):
             f"{name}-logs", name=args.log_group_name, retention_in_days=args.log_retention_days, opts=self.child())
         self.execution_role = ExecutionRole(
             f"{name}-execution",
-            ExecutionRoleArgs(args.execution_role_name, self.log_group.arn, args.image_repositories),
+            ExecutionRoleArgs(args.execution_role_name, self.log_group.arn, args.image_repositories, args.secrets,
+                              args.kms_keys),
             opts=self.child())
         self.register_outputs({"clusterArn": self.cluster.arn, "logGroup": self.log_group.name})

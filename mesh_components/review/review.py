@@ -1,7 +1,8 @@
 """One review of a change: access, TLS, stack settings, images and environment, and the verdict.
 
 The verdict fails closed. The change WIDENS (exit 3, label `access-widened`) when access widened
-(`access_diff`), TLS weakened (`tls_diff`), a setting weakened (`settings_diff`), or part of the
+(`access_diff`), an application is granted more in AWS or a topology Envoy image weakened
+(`grants_diff`), TLS weakened (`tls_diff`), a setting weakened (`settings_diff`), or part of the
 base could not be compared (`uncompared`: a new stack, a base that does not validate, a topology
 file that cannot be read at the base). Images and credential-like environment values are shown
 first, next to the verdict, but do not widen on their own.
@@ -15,6 +16,7 @@ from mesh_components.topology.graph import MeshGraph
 from mesh_components.topology.model import Mesh, Topology
 
 from .access_diff import AccessDiff, diff_access
+from .grants_diff import widened_grants
 from .settings_diff import SettingChange
 from .tls_diff import TlsChange, diff_tls
 from .workload_diff import ImageChange, credential_like_env, diff_images
@@ -32,10 +34,11 @@ class Review:
     uncompared: tuple[str, ...] = ()  # why (part of) the base could not be compared; each one widens
     base_problems: tuple[str, ...] = ()  # the base's own problems, shown as such
     title: str = ""
+    grants: tuple[str, ...] = ()  # what the applications may newly do in AWS; each one widens
 
     @property
     def widening_reasons(self) -> tuple[str, ...]:
-        return (self.uncompared + self.access.widening_reasons
+        return (self.uncompared + self.access.widening_reasons + self.grants
                 + tuple(f"TLS weakened: {change.where}: {change.weakened}" for change in self.tls if change.weakened)
                 + tuple(f"setting `{change.key}`: {change.weakened}" for change in self.settings if change.weakened))
 
@@ -53,7 +56,7 @@ class Review:
     @property
     def unchanged(self) -> bool:
         return self.access.unchanged and not (self.tls or self.images or self.credentials or self.settings
-                                              or self.uncompared or self.base_problems)
+                                              or self.uncompared or self.base_problems or self.grants)
 
 
 def empty_graph() -> MeshGraph:
@@ -66,4 +69,4 @@ def review_graphs(old: MeshGraph, new: MeshGraph, old_name: str, new_name: str, 
     return Review(
         old_name, new_name, diff_access(old, new), tls=diff_tls(old, new),
         images=diff_images(old.topology, new.topology), credentials=credential_like_env(old.topology, new.topology),
-        **stack_parts)
+        grants=widened_grants(old.topology, new.topology), **stack_parts)

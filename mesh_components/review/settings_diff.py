@@ -114,7 +114,7 @@ def _network(was: Any, now: Any) -> Optional[str]:
     return "; ".join(reasons) or None
 
 
-def _envoy_image(was: Any, now: Any) -> Optional[str]:
+def envoy_image_weakened(was: Any, now: Any) -> Optional[str]:
     old, new = _ENVOY_IMAGE.match(str(was)), _ENVOY_IMAGE.match(str(now))
     if not old or not new:
         return "not a pinned Envoy release, so it counts as weakening"
@@ -142,7 +142,7 @@ _JUDGES: dict[str, Callable[[Any, Any], Optional[str]]] = {
     f"{PROJECT}:topology": _not_weakening,
     f"{PROJECT}:publicCidrs": _public_cidrs,
     f"{PROJECT}:network": _network,
-    f"{PROJECT}:envoyImage": _envoy_image,
+    f"{PROJECT}:envoyImage": envoy_image_weakened,
     f"{PROJECT}:vpcCidr": _not_weakening,
     f"{PROJECT}:minTaskCount": _not_weakening,
     f"{PROJECT}:containerInsights": _not_weakening,

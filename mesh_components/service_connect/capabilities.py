@@ -26,6 +26,7 @@ from .lattice import VPC_LATTICE_CONFIGURATIONS_MAX
 from .lattice_access import lattice_access
 from .lattice_routers import called_routers, router_problems
 from .gateway_rules import TARGET, gateway_problems, gateway_routes_in_order
+from .workload_capabilities import WORKLOAD_CAPABILITY_CHECKS
 from .service_connect_config import CLIENT_ALIAS_MAX, DISCOVERY_NAME_MAX, MS_PER_SECOND, discovery_name, tls_issuers
 
 Check = Callable[[Topology], Iterator[Problem]]
@@ -385,6 +386,7 @@ CAPABILITY_CHECKS: tuple[Check, ...] = (
     warn_observability,
     warn_gateway_tasks,
     warn_case_insensitive_matches,
+    *WORKLOAD_CAPABILITY_CHECKS,
 )
 
 

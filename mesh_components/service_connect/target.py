@@ -17,13 +17,14 @@ import pulumi
 import pulumi_aws as aws
 
 from ..aws import physical_names
+from ..aws.app_container import app_container_settings
 from ..aws.application_load_balancer import (AlbHealthCheck, AlbTargetGroup, ApplicationLoadBalancer,
                                              ApplicationLoadBalancerArgs)
 from ..aws.component import MeshComponent
 from ..aws.ecs_infrastructure_role import EcsInfrastructureRole, EcsInfrastructureRoleArgs
 from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget, WorkloadSpec
 from ..aws.task_definition import TaskLogging
-from ..aws.task_role import TaskRoleArgs
+from ..aws.task_role import TaskRoleArgs, application_grants
 from ..settings.stack_settings import StackSettings
 from ..topology.container_checks import configured_images
 from ..topology.model import Color, Topology
@@ -36,7 +37,7 @@ from .tls_role import tls_role_statements
 if TYPE_CHECKING:
     from ..color_mesh import ColorMeshArgs, Foundation
 
-POLICY_KEY = "service-connect"  # names no policy: these tasks need no permission, so TaskRole makes none
+POLICY_KEY = "service-connect"  # names no policy: the mesh gives these tasks no permission (only the application's own)
 
 
 class NotBuiltYet(pulumi.RunError):
@@ -87,7 +88,8 @@ class ServiceConnectTarget:
         containers = self.foundation.logging.apply(lambda logging: [app_container(color_name, color, config, logging)])
         spec = WorkloadSpec(
             service_name=color_name, family=self._physical_name(physical_names.task_family, color_name),
-            task_role=TaskRoleArgs(self._physical_name(physical_names.task_role_name, color_name), [], POLICY_KEY),
+            task_role=TaskRoleArgs(self._physical_name(physical_names.task_role_name, color_name), [], POLICY_KEY,
+                                   *application_grants(color)),
             cpu=color.cpu, memory=color.memory, desired_count=self.settings.task_count(color.count),
             containers=containers, proxy=None,
             security_group_id=self.foundation.security_groups.groups[f"color-{color_name}"].id,
@@ -170,6 +172,7 @@ def app_container(name: str, color: Color, config: ColorServiceConnect, logging:
                           **({"appProtocol": service.app_protocol} if service.app_protocol else {})}
                          for service in config.services],
         "environment": [{"name": key, "value": value} for key, value in sorted(color.env.items())],
+        **app_container_settings(color),
         "logConfiguration": logging.for_stream(name),
     }
 

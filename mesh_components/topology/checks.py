@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import limits
 from .check_support import all_color_listeners, gateway_listeners
-from .container_checks import CONTAINER_CHECKS
+from .container_checks import CONTAINER_CHECKS, CONTAINER_WARNINGS
 from .errors import Problem
 from .graph import MeshGraph
 from .listener_checks import LISTENER_CHECKS, listener_protocols
@@ -323,4 +323,4 @@ ERROR_CHECKS: tuple[Check, ...] = (
     *TLS_CHECKS,
     *CONTAINER_CHECKS,
 )
-WARNING_CHECKS: tuple[Check, ...] = (warn_unreachable_colors,)
+WARNING_CHECKS: tuple[Check, ...] = (warn_unreachable_colors, *CONTAINER_WARNINGS)

@@ -1,12 +1,17 @@
-"""Checks of what runs in a task: every image reference is one ECS can pull."""
+"""Checks of what runs in a task: every image reference is one ECS can pull; the app container's secrets,
+permissions and settings (their own modules)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .container_settings import CONTAINER_SETTING_CHECKS
 from .errors import Problem
 from .images import REFERENCE_SHAPE, ImageReferenceError, parse_image
+from .managed_policies import warn_customer_managed_policies
 from .model import Topology
+from .permissions import PERMISSION_CHECKS
+from .secrets import SECRET_CHECKS
 
 
 def configured_images(topology: Topology) -> Iterator[tuple[tuple, str]]:
@@ -36,4 +41,5 @@ def check_images(topology: Topology) -> Iterator[Problem]:
             yield Problem(problem, path=path)
 
 
-CONTAINER_CHECKS = (check_images,)
+CONTAINER_CHECKS = (check_images, *SECRET_CHECKS, *PERMISSION_CHECKS, *CONTAINER_SETTING_CHECKS)
+CONTAINER_WARNINGS = (warn_customer_managed_policies,)

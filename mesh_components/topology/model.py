@@ -18,7 +18,9 @@ from pydantic import (Field, PrivateAttr, SerializerFunctionWrapHandler, StrictB
 from .listeners import (INLINE_GATEWAY_LISTENER_KEYS, INLINE_LISTENER_KEYS, GatewayListener, GatewayListenerFields,
                         GatewayProtocol, HealthCheck, Listener, ListenerFields, Protocol)
 from .matches import GatewayRouteMatch, HttpMethod, RouteMatch
+from .container_settings import STOP_TIMEOUT_MAX, STOP_TIMEOUT_MIN, EnvoySettings
 from .observability import AccessLog, Observability
+from .permissions import Permission
 from .resilience import ConnectionPool, OutlierDetection, RetryPolicy, Timeouts
 from .spec import NonEmptyStr, Port, Priority, Spec
 from .tls import ClientTls, ListenerTls, TlsRequirement
@@ -29,6 +31,7 @@ Weight = Annotated[StrictInt, Field(ge=0, le=100)]
 TaskCount = Annotated[StrictInt, Field(ge=0, le=1000)]
 Cpu = Annotated[StrictInt, Field(ge=1, description="CPU units; the target says which sizes it runs.")]
 MemoryMiB = Annotated[StrictInt, Field(ge=1, description="Task memory in MiB; the target says which sizes it runs.")]
+Arguments = Annotated[tuple[StrictStr, ...], Field(min_length=1)]
 
 
 class ListenerHolder(Spec):
@@ -91,6 +94,7 @@ class Mesh(Spec):
         default="optional", description="required: every color listener STRICT and every backend call TLS-enforced.")
     backend_tls: Optional[ClientTls] = Field(default=None, description="Default client TLS for every caller's backends.")
     observability: Observability = Field(default_factory=Observability)
+    envoy: Optional[EnvoySettings] = Field(default=None, description="Every Envoy's settings unless its color or gateway sets its own.")
 
 
 class Color(ListenerHolder, ListenerFields):
@@ -99,6 +103,18 @@ class Color(ListenerHolder, ListenerFields):
 
     image: NonEmptyStr
     env: dict[NonEmptyStr, StrictStr] = Field(default_factory=dict)
+    secrets: dict[NonEmptyStr, NonEmptyStr] = Field(
+        default_factory=dict, description="ENV_NAME -> Secrets Manager secret or SSM parameter ARN, injected by ECS.")
+    secrets_kms_key: Optional[NonEmptyStr] = Field(default=None, description="The customer-managed KMS key ARN the secrets are encrypted with.")
+    permissions: tuple[Permission, ...] = Field(default=(), description="IAM statements for the application (its task role only).")
+    managed_policies: tuple[NonEmptyStr, ...] = Field(default=(), description="Customer-managed IAM policy ARNs for the task role.")
+    command: Optional[Arguments] = Field(default=None, description="Replaces the image's CMD.")
+    entry_point: Optional[Arguments] = Field(default=None, description="Replaces the image's ENTRYPOINT.")
+    working_directory: Optional[NonEmptyStr] = None
+    health_check_command: Optional[Arguments] = Field(default=None, description='["CMD", ...] or ["CMD-SHELL", "..."]')
+    stop_timeout: Optional[Annotated[StrictInt, Field(ge=STOP_TIMEOUT_MIN, le=STOP_TIMEOUT_MAX)]] = Field(
+        default=None, description="Seconds between SIGTERM and SIGKILL (ECS's default: 30).")
+    envoy: Optional[EnvoySettings] = Field(default=None, description="This color's Envoy (replaces mesh.envoy).")
     cpu: Cpu = 256
     memory: MemoryMiB = 512
     count: TaskCount = Field(default=1, description="Desired number of tasks.")
@@ -159,6 +175,7 @@ class Gateway(ListenerHolder, GatewayListenerFields):
     cpu: Cpu = 256
     memory: MemoryMiB = 512
     count: TaskCount = 1
+    envoy: Optional[EnvoySettings] = Field(default=None, description="The gateway's Envoy (replaces mesh.envoy).")
     listeners: Optional[tuple[GatewayListener, ...]] = Field(
         default=None, description="Several listeners; then leave port, protocol, health_check and tls out and give every route a match.port.")
     backend_tls: Optional[ClientTls] = Field(default=None, description="Client TLS towards route targets (replaces mesh.backend_tls).")

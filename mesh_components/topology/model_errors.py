@@ -57,6 +57,14 @@ _EMPTY_HINTS = {
                                       "the parameter then only has to be present",
 }
 
+# An empty list ECS would get as `[]` (container definitions reach it as written): leave the key out instead.
+_IMAGE_DEFAULT = "leave the key out to keep the image's own"
+_EMPTY_LIST_HINTS = {
+    ("Color", "command"): _IMAGE_DEFAULT,
+    ("Color", "entry_point"): _IMAGE_DEFAULT,
+    ("Color", "health_check_command"): "leave the key out for no container health check",
+}
+
 
 def problems_from_validation_error(error: ValidationError) -> list[Problem]:
     return [_problem(detail) for detail in error.errors(include_url=False)]
@@ -86,7 +94,9 @@ def _value_message(detail: dict[str, Any], loc: tuple) -> str:
         hint = _EMPTY_HINTS.get(_field_owner(loc))
         return f"must not be empty ({hint})" if hint else "must not be empty"
     if kind == "too_short":
-        return f"must have at least {ctx.get('min_length', 1)} entry"
+        hint = _EMPTY_LIST_HINTS.get(_field_owner(loc))
+        message = f"must have at least {ctx.get('min_length', 1)} entry"
+        return f"{message} ({hint})" if hint else message
     if kind in ("too_long", "string_too_long"):
         return f"is too long; at most {ctx.get('max_length')} {'characters' if kind == 'string_too_long' else 'entries'}"
     if kind == "string_pattern_mismatch":

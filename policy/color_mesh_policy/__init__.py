@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ecs, iam, load_balancing, mesh, mesh_edges, mesh_kind, network, service_connect_tls, task_roles, tls, workload_groups
+from . import ecs, execution_roles, iam, load_balancing, mesh, mesh_edges, mesh_kind, network, service_connect_tls, task_roles, tls, workload_groups
 
 PACK_NAME = "color-mesh"
 
@@ -17,6 +17,7 @@ def all_policies() -> list:
         *ecs.policies(),
         *iam.policies(),
         *task_roles.policies(),
+        *execution_roles.policies(),
         *service_connect_tls.policies(),
         *load_balancing.policies(),
         *tls.policies(),

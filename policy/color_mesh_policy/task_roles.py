@@ -1,8 +1,10 @@
 """Mesh task roles, tied to their tasks: role → task definition → the mesh resource its Envoy serves.
 
 A task role may stream only the configuration of the node or gateway its own task's Envoy serves,
-trusts only ECS tasks, and carries only policies the pack can read (created by this stack, or
-AWS-managed and reviewed in managed_policies.REVIEWED, or listed in `reviewedManagedPolicies`).
+trusts only ECS tasks, carries only policies the pack can read (created by this stack, or AWS-managed
+and reviewed in managed_policies.REVIEWED, or listed in `reviewedManagedPolicies`: an AWS-managed
+policy's name, or a customer-managed policy's ARN, after a human review), and the stack's own documents
+grant nothing on a bare `*` resource but the actions AWS authorizes on `*` only (X-Ray's uploads).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 MESH_TASK_ROLES = PolicySpec(
     "iam-mesh-task-roles",
     "The task role of every mesh task is created by this stack, trusts only ECS tasks, streams only the node or gateway "
-    "its own task's Envoy serves (a Service Connect workload's task: no App Mesh action at all), and carries only "
-    "readable policies (this stack's, or reviewed AWS-managed ones).",
+    "its own task's Envoy serves (a Service Connect workload's task: no App Mesh action at all), grants nothing on a "
+    "bare '*' resource in this stack's documents (but actions with no resource-level permissions), and carries only "
+    "readable policies (this stack's, reviewed AWS-managed ones, or those listed in reviewedManagedPolicies).",
     knobs={"reviewedManagedPolicies": (STRING_LIST, [])},
 )
 
@@ -112,6 +115,29 @@ def _check_mesh_task_roles(resources: list[Subject], settings: Settings) -> Iter
         else:
             yield from _app_mesh_grants(task, role, carried)
         yield from _unreadable_policies(task, role, carried, reviewed)
+        yield from _wildcard_resources(task, role, carried)
+
+
+# Actions AWS authorizes only on Resource "*" (Service Authorization Reference: no resource types), which a
+# mesh task role may hold on "*": the X-Ray daemon's uploads.
+ONLY_ON_EVERY_RESOURCE = frozenset({"xray:puttracesegments", "xray:puttelemetryrecords"})
+
+
+def _wildcard_resources(task: Subject, role: Subject, carried: "RoleDocuments") -> Iterable[tuple[str, str]]:
+    """The stack's own documents (reviewed AWS-managed ones are judged by their review) grant on `*` only what AWS
+    accepts on `*` alone."""
+    for where, document in carried.documents():
+        if where.startswith("AWS-managed"):
+            continue
+        for statement in statements_of(document):
+            if str(statement.get("Effect", "")).lower() != "allow" or "*" not in as_list(statement.get("Resource")):
+                continue
+            actions = [str(action) for action in as_list(statement.get("Action"))
+                       if str(action).strip().lower() not in ONLY_ON_EVERY_RESOURCE]
+            if actions:
+                yield role.urn, role.violation(
+                    f"{where} grants the task role of {task.label} {', '.join(actions)} on every resource ('*')",
+                    "name the ARNs the task uses")
 
 
 def _trust_problems(task: Subject, role: Subject) -> Iterable[tuple[str, str]]:
@@ -166,10 +192,10 @@ def _unreadable_policies(task: Subject, role: Subject, carried: "RoleDocuments",
             yield role.urn, role.violation(
                 f"is the task role of {task.label} and attaches AWS-managed {name}, which the pack has not reviewed, so what it grants is unknown",
                 "attach a policy of your own, or add the name to reviewedManagedPolicies after reviewing it")
-        elif name is None and arn not in carried.customer:
+        elif name is None and arn not in carried.customer and arn not in reviewed:
             yield role.urn, role.violation(
                 f"is the task role of {task.label} and attaches {arn}, which this stack does not create, so what it grants is unknown",
-                "create the policy in this stack")
+                "create the policy in this stack, or add its ARN to reviewedManagedPolicies after reviewing it")
 
 
 def policies() -> list:

@@ -26,6 +26,7 @@ MANDATORY = {
     "ecs-proxy-uid-reserved", "ecs-proxy-egress-ignored", "ecs-envoy-image-pinned", "lb-internet-facing-is-network",
     "lb-internet-facing-only-gateway", "mesh-tls-required",  # the last is inert until configured with required: true
     "mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role",  # Service Connect (#12)
+    "iam-execution-role-secrets",  # workloads' secrets (#14)
 }
 ADVISORY = {
     "mesh-access-logs", "mesh-listener-health-checks", "mesh-route-retry-policy", "mesh-listener-tls", "logs-retention-set",
@@ -45,6 +46,7 @@ def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(po
         "lb-internet-facing-only-gateway", "envoy-admin-port-closed", "mesh-workload-groups-exclusive",
         "lb-reaches-gateway-envoy-listener", "iam-mesh-task-roles", "ecs-app-ports-cover-listeners",
         "mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role",
+        "iam-execution-role-secrets",
     }
 
 

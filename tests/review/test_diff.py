@@ -71,6 +71,21 @@ def allow_all_egress(doc):
     doc["mesh"]["egress_filter"] = "ALLOW_ALL"
 
 
+SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/db"
+KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+POLICY = "arn:aws:iam::123456789012:policy/shop-extra"
+
+
+def grant_the_application_more(doc):
+    doc["colors"]["red"].update({
+        "permissions": [{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::orders/*"]}],
+        "managed_policies": [POLICY], "secrets": {"DB_PASSWORD": SECRET}, "secrets_kms_key": KEY})
+
+
+def pin_an_older_envoy(doc):
+    doc["mesh"]["envoy"] = {"image": "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.20.0.0-prod"}
+
+
 CASES = {
     # name: (edit, expected exit code, starts of lines the markdown must contain)
     "no change": (None, NOT_WIDENED, ["**No change**"]),
@@ -101,6 +116,12 @@ CASES = {
     "new color listener": (add_color_listener, WIDENED, ["| added | blue → red:9090 |",
                                                          "| red | http:80 | http:80, http2:9090 |"]),
     "egress opened": (allow_all_egress, WIDENED, ["- DROP_ALL → ALLOW_ALL"]),
+    "application granted more": (grant_the_application_more, WIDENED, [
+        "- red: the application may now `s3:GetObject` on `arn:aws:s3:::orders/*`",
+        f"- red: its task role now attaches `{POLICY}`", f"- red: ECS now reads `{SECRET}` into `DB_PASSWORD`",
+        f"- red: the execution role may now decrypt with `{KEY}`"]),
+    "envoy image set in the topology": (pin_an_older_envoy, WIDENED, [
+        "- `mesh.envoy.image`: replaces the stack's envoyImage, which cannot be compared offline"]),
 }
 
 

@@ -226,6 +226,15 @@ EXPECTED = {
         "4:32: warning: mesh.observability.metrics: service-connect: substituted: Service Connect publishes its proxy's metrics to CloudWatch itself; no agent scrapes a proxy port",
         '6:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
     ],
+    'app_mesh_permission.yaml': [
+        "6:20: colors.blue.permissions[0].actions[0]: service-connect: 'appmesh:DescribeMesh' is an App Mesh action, and a Service Connect task needs none; remove it, or deploy with target app-mesh",
+        '7:24: colors.blue.managed_policies[0]: service-connect: AWS-managed AWSAppMeshReadOnly grants App Mesh actions, and a Service Connect task needs none; remove it, or deploy with target app-mesh',
+    ],
+    'envoy_settings.yaml': [
+        '1:42: warning: mesh.envoy: service-connect: not applied: there is no Envoy to configure; ECS runs and manages the Service Connect proxy (its image and log level are not settable)',
+        '3:22: warning: colors.blue.envoy: service-connect: not applied: there is no Envoy to configure; ECS runs and manages the Service Connect proxy (its image and log level are not settable)',
+        '5:3: warning: gateway.envoy: service-connect: not applied: there is no Envoy to configure; ECS runs and manages the Service Connect proxy (its image and log level are not settable)',
+    ],
 }
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mesh_components.topology import checks, container_checks
-from mesh_components.app_mesh import capabilities
+from mesh_components.topology import checks, container_checks, container_settings, permissions, secrets
+from mesh_components.app_mesh import capabilities, envoy_checks
 from mesh_components.app_mesh.capabilities import CAPABILITY_CHECKS
 from mesh_components.aws import fargate
 from mesh_components.topology.checks import ERROR_CHECKS
@@ -92,7 +92,7 @@ EXPECTED = {
     "unknown_gateway_target.yaml": ["6:39: gateway.routes.all.target: unknown service 'rde' (known: red)"],
     "unknown_key.yaml": [
         "4:5: colors.red: missing required key 'image'",
-        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: access_log, backend_tls, backend_tls_for, backends, connection_pool, count, cpu, env, health_check, image, listeners, memory, outlier_detection, port, protocol, timeouts, tls",
+        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: access_log, backend_tls, backend_tls_for, backends, command, connection_pool, count, cpu, entry_point, env, envoy, health_check, health_check_command, image, listeners, managed_policies, memory, outlier_detection, permissions, port, protocol, secrets, secrets_kms_key, stop_timeout, timeouts, tls, working_directory",
     ],
     "unknown_protocol.yaml": ["3:31: colors.red.protocol: 'https' is not allowed; allowed: http, http2, grpc, tcp"],
     "unknown_route_target.yaml": ["9:28: routers.router.routes.all.targets.bleu: unknown color 'bleu' (known: blue, red)"],
@@ -102,6 +102,33 @@ EXPECTED = {
     ],
     "weight_out_of_range.yaml": ['9:25: routers.router.routes.all.targets.blue: integer 150 is out of range; allowed: 0..100'],
     "weights_over_100.yaml": ['10:18: routers.router.routes.all.targets: weights total 120; App Mesh allows at most 100 per route (weights are relative: 4 and 1 split like 80 and 20)'],
+    # Workloads: secrets, permissions, managed policies, container settings, Envoy (issue 14).
+    "command_empty.yaml": ["5:14: colors.red.command: must have at least 1 entry (leave the key out to keep the image's own)"],
+    "envoy_image_not_aws.yaml": ["5:20: colors.red.envoy.image: Envoy image 'envoyproxy/envoy:v1.29.6': 'envoyproxy/envoy' is not AWS's Envoy repository; use public.ecr.aws/appmesh/aws-appmesh-envoy or the regional <account>.dkr.ecr.<region>.amazonaws.com/aws-appmesh-envoy AWS vends"],
+    "envoy_log_level.yaml": ["5:24: colors.red.envoy.log_level: 'verbose' is not allowed; allowed: trace, debug, info, warning, error, critical, off"],
+    "health_check_command_form.yaml": ["5:27: colors.red.health_check_command: starts with 'curl'; a health check command is [\"CMD\", executable, args...] or [\"CMD-SHELL\", \"a shell line\"]"],
+    "health_check_command_shell_words.yaml": ["5:27: colors.red.health_check_command: CMD-SHELL takes one shell line; join the words into one string"],
+    "managed_policy_aws_broad.yaml": ["5:24: colors.red.managed_policies[0]: AWS-managed AmazonECS_FullAccess grants every ECS action (ecs:*); write the statements the application needs in permissions"],
+    "managed_policy_not_an_arn.yaml": ["5:24: colors.red.managed_policies[0]: 'orders-reader' is not a managed policy ARN; expected arn:aws:iam::<account>:policy/<name> (customer-managed) or arn:aws:iam::aws:policy/<name>"],
+    "managed_policy_twice.yaml": ["5:74: colors.red.managed_policies[1]: 'arn:aws:iam::123456789012:policy/orders-reader' is listed twice; list each policy once"],
+    "managed_policy_unreviewed.yaml": ["5:24: colors.red.managed_policies[0]: AWS-managed AmazonS3ReadOnlyAccess has not been reviewed, so what it grants is unknown (the policy pack refuses it); write the statements the application needs in permissions"],
+    "permission_action_shape.yaml": ["6:20: colors.red.permissions[0].actions[0]: invalid action 'GetObject'; expected <service>:<Action>, e.g. s3:GetObject"],
+    "permission_all_of_a_service.yaml": ["6:50: colors.red.permissions[0].resources[0]: 'arn:aws:sqs:*:*:*' is every resource of the service; name the resources the application uses"],
+    "permission_condition_operator.yaml": ["8:22: colors.red.permissions[0].conditions.StringEqual: unknown condition operator 'StringEqual'; allowed: an IAM operator such as StringEquals, ArnLike or Bool, optionally ending in IfExists or prefixed ForAllValues:/ForAnyValue:"],
+    "permission_envoy_stream.yaml": ["6:20: colors.red.permissions[0].actions[0]: 'appmesh:Stream*' is Envoy's: the mesh grants it on the color's own virtual node; remove it"],
+    "permission_not_action.yaml": ["6:35: colors.red.permissions[0].not_actions: unknown key 'not_actions' (did you mean 'actions'?); allowed here: actions, resources, conditions"],
+    "permission_resource_not_an_arn.yaml": ["6:47: colors.red.permissions[0].resources[0]: invalid resource 'orders'; expected an ARN, e.g. arn:aws:s3:::bucket/*"],
+    "permission_service_wildcard.yaml": ["6:20: colors.red.permissions[0].actions[0]: 's3:*' grants every s3 action (administering s3 included); list the actions the application calls, e.g. s3:Get*"],
+    "permission_star_action.yaml": ["6:20: colors.red.permissions[0].actions[0]: '*' grants every action of every service; list the actions the application calls"],
+    "permission_star_resource.yaml": ["6:47: colors.red.permissions[0].resources[0]: '*' is every resource; name the ARNs the application uses (a wildcard inside an ARN is fine)"],
+    "secret_and_env_same_name.yaml": ["6:15: colors.red.secrets.DB_PASSWORD: 'DB_PASSWORD' is also set in env; a variable comes from env or from secrets, not both (a secret is never written as plain env)"],
+    "secret_env_name_invalid.yaml": ["5:15: colors.red.secrets.DB-PASSWORD: invalid environment variable name 'DB-PASSWORD'; allowed: letters, digits and underscores, not starting with a digit"],
+    "secret_json_key_without_versions.yaml": ["5:28: colors.red.secrets.DB_PASSWORD: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:password' has a json-key suffix ECS cannot read: after the ARN, write :<json-key>:<version-stage>:<version-id> with all three fields (empty ones too), e.g. ':password::'"],
+    "secret_not_an_arn.yaml": ["5:28: colors.red.secrets.DB_PASSWORD: 'db-password' is not a secret or parameter ARN; expected arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>] or arn:aws:ssm:<region>:<account>:parameter/<name>"],
+    "secrets_kms_key_alias.yaml": ["6:22: colors.red.secrets_kms_key: 'arn:aws:kms:eu-west-1:123456789012:alias/app' is not a KMS key ARN; expected arn:aws:kms:<region>:<account>:key/<key id> (IAM does not authorize a key by its alias)"],
+    "secrets_kms_key_without_secrets.yaml": ["5:22: colors.red.secrets_kms_key: names a key but the color has no secrets to decrypt; remove it"],
+    "stop_timeout_out_of_range.yaml": ["5:19: colors.red.stop_timeout: integer 300 is out of range; allowed: 2..120"],
+    "working_directory_relative.yaml": ["5:24: colors.red.working_directory: working directory 'app' is relative; Docker takes an absolute path like /app"],
 }
 
 
@@ -118,6 +145,8 @@ def test_broken_file_fails_with_exact_problems(name):
 
 def test_corpus_exercises_every_semantic_check_of_the_checks_module():
     own_checks = [check for check in (*ERROR_CHECKS, *CAPABILITY_CHECKS)
-                  if check.__module__ in (checks.__name__, container_checks.__name__, capabilities.__name__, fargate.__name__)]
+                  if check.__module__ in (checks.__name__, container_checks.__name__, capabilities.__name__, fargate.__name__,
+                                         secrets.__name__, permissions.__name__, container_settings.__name__,
+                                         envoy_checks.__name__)]
     fired = {check.__name__ for check in own_checks for topology in parsed_models(BROKEN) if list(check(topology))}
     assert fired == {check.__name__ for check in own_checks}
