@@ -40,6 +40,11 @@ class AppMeshTarget:
         return None
 
     @staticmethod
+    def prefix_list_access(topology: Topology) -> None:
+        """None: every call goes from task to task (security_groups.rule_specs)."""
+        return None
+
+    @staticmethod
     def images(topology: Topology, settings: StackSettings) -> list[str]:
         """Every image a task of this mesh runs: the colors', the enabled sidecars' and Envoy's."""
         return [image for _, image in configured_images(topology)] + [settings.envoy_image]
