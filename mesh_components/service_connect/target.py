@@ -85,6 +85,7 @@ class ServiceConnectTarget:
         self.graph, self.settings, self.stack = args.graph, args.settings, args.stack
         topology = self.graph.topology
         self.load_balancer = self._load_balancer() if topology.gateway else None
+        self.lattice_access = lattice_access(topology)
         self.lattice = self._lattice() if called_routers(topology) else None
         self.colors = {config.color: self._color_workload(config) for config in service_connect_config(topology)}
         self._authorize_router_callers()
@@ -128,7 +129,7 @@ class ServiceConnectTarget:
             return ()
         return tuple(VpcLatticeTarget(self.lattice.target_groups[registration.target_group], registration.port_name,
                                       self.lattice.registration_role.arn)
-                     for registration in lattice_access(self.graph.topology).registrations_of(color))
+                     for registration in self.lattice_access.registrations_of(color))
 
     def _lattice(self) -> LatticeMesh:
         topology, foundation = self.graph.topology, self.foundation
@@ -145,7 +146,7 @@ class ServiceConnectTarget:
 
     def _authorize_router_callers(self) -> None:
         """Routers with `auth: iam`: their auth policies name the callers' task roles, so they come last."""
-        for policy in lattice_access(self.graph.topology).auth_policies:
+        for policy in self.lattice_access.auth_policies:
             LatticeAuthPolicy(f"{self.name}-{policy.router}-auth", LatticeAuthPolicyArgs(
                 policy, self.lattice.services[policy.router].service.arn,
                 {caller: self.colors[caller].task_role.arn for caller in policy.callers}), opts=self.parent.child())
