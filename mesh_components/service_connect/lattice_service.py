@@ -7,8 +7,10 @@ false when not given), so the True compiled for App Mesh's case-sensitive matche
 `method` always, as "" when the route has none (the API's HttpMethod takes 0-16 characters; that Lattice
 reads "" as any method is not documented: unverified); a weight only when it
 is not 0, which is why the compiler leaves weight-0 targets out of the forward. A listener is replaced when
-its port or protocol changes, and named by them (lattice_names.listener_name); a rule keeps its route's
-name, so new priorities update it in place.
+its port or protocol changes, and named by them (lattice_names.listener_name); the provider marks its
+service identifier neither ForceNew nor updatable (vpclattice/listener.go), so a replaced service replaces
+its listener explicitly (`replace_on_changes`). A rule keeps its route's name, so new priorities update it
+in place.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class LatticeRouterService(MeshComponent):
             default_action=aws.vpclattice.ListenerDefaultActionArgs(
                 fixed_response=aws.vpclattice.ListenerDefaultActionFixedResponseArgs(
                     status_code=listener.default_action.status_code)),
-            opts=self.child())
+            opts=self.child(replace_on_changes=["serviceIdentifier"]))
         self.rules = [self._rule(name, rule, args) for rule in listener.rules]
         self.dns_name = self.service.dns_entries.apply(lambda entries: entries[0].domain_name)
         self.register_outputs({"serviceArn": self.service.arn, "dnsName": self.dns_name})
