@@ -53,7 +53,6 @@ class ColorMesh(MeshComponent):
     def __init__(self, name: str, args: ColorMeshArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(name, opts)
         target_type = TARGETS[args.settings.target]
-        target_type.refuse_unbuildable(args.graph.topology)
         self.foundation = self._foundation(name, args, target_type)
         self.target = target_type(self, name, args, self.foundation)
         self.gateway_url = self.target.gateway_url
@@ -61,7 +60,8 @@ class ColorMesh(MeshComponent):
 
     def _foundation(self, name: str, args: ColorMeshArgs, target_type) -> Foundation:
         """What the target asks of it: `images` its tasks pull, whether it uses Service Connect (the namespace as
-        the cluster's default, Cloud Map services left to ECS) and where the load balancer forwards to."""
+        the cluster's default, Cloud Map services left to ECS), where the load balancer forwards to and which
+        calls go through a managed prefix list (VPC Lattice)."""
         graph, settings, stack = args.graph, args.settings, args.stack
         mesh = graph.topology.mesh.name
         images = target_type.images(graph.topology, settings)
@@ -71,8 +71,8 @@ class ColorMesh(MeshComponent):
                                      ServiceDiscoveryArgs(graph, network.vpc_id, register_services=not service_connect),
                                      opts=self.child())
         security_groups = SecurityGroups(f"{name}-security-groups", SecurityGroupsArgs(
-            graph, network.vpc_id, settings.public_cidrs, target_type.load_balancer_targets(graph.topology)),
-            opts=self.child())
+            graph, network.vpc_id, settings.public_cidrs, target_type.load_balancer_targets(graph.topology),
+            target_type.prefix_list_access(graph.topology)), opts=self.child())
         ecs = EcsCluster(f"{name}-ecs", EcsClusterArgs(
             cluster_name=physical_names.cluster_name(mesh, stack), container_insights=settings.container_insights,
             log_group_name=physical_names.log_group_name(mesh, stack), log_retention_days=settings.log_retention_days,

@@ -81,6 +81,17 @@ def check_health_check_ranges(topology: Topology) -> Iterator[Problem]:
             yield from health_check_out_of_bounds(listener.health_check, limits.HEALTH_CHECK_BOUNDS, path, "App Mesh")
 
 
+def check_router_auth(topology: Topology) -> Iterator[Problem]:
+    """`auth: iam` asks that only the callers' task roles, with signed requests, reach the router. App Mesh
+    authorizes no request: refused rather than deployed without it."""
+    for name, router in topology.routers.items():
+        if router.auth is not None:
+            yield Problem(f"auth: {router.auth} cannot be honoured: App Mesh does not authorize requests by their "
+                          "caller's IAM identity (on target service-connect it becomes a VPC Lattice auth policy); "
+                          "remove auth (backends and security groups still limit who calls the router), or deploy "
+                          "with target service-connect", path=("routers", name, "auth"))
+
+
 def check_container_names(topology: Topology) -> Iterator[Problem]:
     """A color's app container is named after the color; the sidecars' names are taken."""
     for name in topology.colors:
@@ -101,6 +112,7 @@ CAPABILITY_CHECKS = (
     check_envoy_ports,
     check_health_check_ranges,
     check_container_names,
+    check_router_auth,
     check_tls_material_sources,
     check_fargate_sizes,
     check_envoy_images,

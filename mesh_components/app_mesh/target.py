@@ -33,12 +33,13 @@ class AppMeshTarget:
     SERVICE_CONNECT = False  # Cloud Map services of its own (Envoy resolves them), no Service Connect namespace
 
     @staticmethod
-    def refuse_unbuildable(topology: Topology) -> None:
-        """It builds every topology its capability checks accept."""
-
-    @staticmethod
     def load_balancer_targets(topology: Topology) -> None:
         """None: the load balancer forwards to the gateway's Envoy tasks (security_groups.rule_specs)."""
+        return None
+
+    @staticmethod
+    def prefix_list_access(topology: Topology) -> None:
+        """None: every call goes from task to task (security_groups.rule_specs)."""
         return None
 
     @staticmethod

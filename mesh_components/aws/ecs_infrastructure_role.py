@@ -23,7 +23,8 @@ ECS_TRUST = json.dumps({
 @dataclass(frozen=True)
 class EcsInfrastructureRoleArgs:
     role_name: str
-    # The statements, given the partition, account and region AWS reports (the provider's, not a guess).
+    # The statements, given the partition, account and region AWS reports (the provider's, not a guess). They
+    # may hold outputs (e.g. the ARNs of resources the stack creates).
     statements: Callable[[str, str, str], list[dict]]
 
 
@@ -40,7 +41,8 @@ class EcsInfrastructureRole(MeshComponent):
         self.role = aws.iam.Role(f"{name}-role", name=args.role_name, assume_role_policy=ECS_TRUST, opts=self.child())
         policy = aws.iam.RolePolicy(f"{name}-policy", role=self.role.id,
                                     policy=pulumi.Output.all(partition, account, region).apply(
-                                        lambda values: json.dumps(policy_document(*args.statements(*values)))),
+                                        lambda values: pulumi.Output.from_input(args.statements(*values))).apply(
+                                        lambda statements: json.dumps(policy_document(*statements))),
                                     opts=self.child())
         # The ARN as its users get it: known only once the policy is on the role, so a service naming it is
         # created after its permissions exist (ECS uses the role as soon as the service starts tasks).

@@ -21,6 +21,16 @@ class LoadBalancerTarget:
 
 
 @dataclass(frozen=True)
+class VpcLatticeTarget:
+    """A VPC Lattice target group the service registers its tasks into, on a named port mapping, with an
+    ECS infrastructure role allowed to register them."""
+
+    target_group_arn: pulumi.Input[str]
+    port_name: str
+    role_arn: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class WorkloadSpec:
     """What differs between a color and the gateway, decided by the caller; ECS plumbing lives here."""
 
@@ -37,6 +47,7 @@ class WorkloadSpec:
     load_balancers: tuple[LoadBalancerTarget, ...] = ()
     wait_for: tuple[pulumi.Resource, ...] = ()  # e.g. the listener: ECS rejects a target group no load balancer uses
     service_connect: Optional[aws.ecs.ServiceServiceConnectConfigurationArgs] = None  # None: not in Service Connect
+    vpc_lattice_targets: tuple[VpcLatticeTarget, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,5 +82,8 @@ class EcsWorkload(MeshComponent):
                 for target in spec.load_balancers] or None,
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             propagate_tags="SERVICE", service_connect_configuration=spec.service_connect,
+            vpc_lattice_configurations=[aws.ecs.ServiceVpcLatticeConfigurationArgs(
+                role_arn=target.role_arn, target_group_arn=target.target_group_arn, port_name=target.port_name)
+                for target in spec.vpc_lattice_targets] or None,
             opts=self.named_child(depends_on=list(spec.wait_for)))
         self.register_outputs({"serviceName": self.service.name, "taskDefinitionArn": self.task_definition.arn})

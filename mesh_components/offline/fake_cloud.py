@@ -296,6 +296,60 @@ def _vpc(state: dict, ident: Identity) -> Computed:
     }
 
 
+def _lattice_arn(ident: Identity, resource: str) -> str:
+    return ident.arn("vpc-lattice", resource)
+
+
+def _lattice(prefix: str, kind: str) -> Callable[[dict, Identity], Computed]:
+    """A VPC Lattice resource with an id like `sn-0123...` and an ARN `.../<kind>/<id>`."""
+    def compute(state: dict, ident: Identity) -> Computed:
+        resource_id = f"{prefix}-{ident.hex(17)}"
+        return resource_id, {"arn": _lattice_arn(ident, f"{kind}/{resource_id}"), "status": "ACTIVE"}
+
+    return compute
+
+
+computes("aws:vpclattice/serviceNetwork:ServiceNetwork")(_lattice("sn", "servicenetwork"))
+computes("aws:vpclattice/targetGroup:TargetGroup")(_lattice("tg", "targetgroup"))
+computes("aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation")(
+    _lattice("snva", "servicenetworkvpcassociation"))
+
+
+@computes("aws:vpclattice/service:Service")
+def _lattice_service(state: dict, ident: Identity) -> Computed:
+    service_id = f"svc-{ident.hex(17)}"
+    domain = f"{state.get('name', 'service')}-{ident.hex(17, 'dns')[:17]}.{ident.hex(7, 'zone')}.vpc-lattice-svcs.{ident.region}.on.aws"
+    return service_id, {"arn": _lattice_arn(ident, f"service/{service_id}"), "status": "ACTIVE",
+                        "dnsEntries": [{"domainName": domain, "hostedZoneId": "Z" + ident.hex(13, "hz").upper()}]}
+
+
+@computes("aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation")
+def _lattice_service_association(state: dict, ident: Identity) -> Computed:
+    association_id = f"snsa-{ident.hex(17)}"
+    return association_id, {"arn": _lattice_arn(ident, f"servicenetworkserviceassociation/{association_id}"),
+                            "status": "ACTIVE"}
+
+
+@computes("aws:vpclattice/listener:Listener")
+def _lattice_listener(state: dict, ident: Identity) -> Computed:
+    service_id, listener_id = _last_segment(state.get("serviceIdentifier") or "svc"), f"listener-{ident.hex(17)}"
+    return f"{service_id}/{listener_id}", {"listenerId": listener_id, "serviceArn": _lattice_arn(ident, f"service/{service_id}"),
+                                           "arn": _lattice_arn(ident, f"service/{service_id}/listener/{listener_id}")}
+
+
+@computes("aws:vpclattice/listenerRule:ListenerRule")
+def _lattice_rule(state: dict, ident: Identity) -> Computed:
+    service_id, listener_id = _last_segment(state.get("serviceIdentifier") or "svc"), str(state.get("listenerIdentifier"))
+    rule_id = f"rule-{ident.hex(17)}"
+    return f"{service_id}/{listener_id}/{rule_id}", {
+        "ruleId": rule_id, "arn": _lattice_arn(ident, f"service/{service_id}/listener/{listener_id}/rule/{rule_id}")}
+
+
+@computes("aws:vpclattice/authPolicy:AuthPolicy")
+def _lattice_auth_policy(state: dict, ident: Identity) -> Computed:
+    return str(state.get("resourceIdentifier")), {}
+
+
 def _generic(type_token: str) -> Callable[[dict, Identity], Computed]:
     def compute(state: dict, ident: Identity) -> Computed:
         service, kind = type_token.split(":")[1].split("/")[0], type_token.rsplit(":", 1)[-1].lower()

@@ -56,6 +56,7 @@ class OfflineMocks(pulumi.runtime.Mocks):
             "aws:iam/getPolicyDocument:getPolicyDocument": self._policy_document,
             "aws:ec2/getVpc:getVpc": self._vpc,
             "aws:ec2/getSubnets:getSubnets": self._subnets,
+            "aws:ec2/getManagedPrefixList:getManagedPrefixList": self._managed_prefix_list,
         }
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
@@ -124,6 +125,13 @@ class OfflineMocks(pulumi.runtime.Mocks):
             "groupNames": [region] * 3,
             "state": args.get("state") or "available",
         }
+
+    def _managed_prefix_list(self, args: dict, region: str) -> dict:
+        """An AWS-managed prefix list, found by name (e.g. com.amazonaws.<region>.vpc-lattice)."""
+        name = args.get("name") or args.get("id") or ""
+        list_id = "pl-" + stable_hex(name, length=17)
+        return {**args, "id": list_id, "name": name, "addressFamily": "IPv4", "maxEntries": 0, "ownerId": "AWS",
+                "arn": f"arn:aws:ec2:{region}:aws:prefix-list/{list_id}", "version": 1, "entries": [], "tags": {}}
 
     def _vpc(self, args: dict, region: str) -> dict:
         vpc_id = args.get("id") or "vpc-" + stable_hex(self.stack, "default-vpc")

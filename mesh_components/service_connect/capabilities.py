@@ -273,6 +273,15 @@ def warn_lattice_resilience(topology: Topology) -> Iterator[Problem]:
         "timeouts apply")
 
 
+def warn_router_auth_without_lattice(topology: Topology) -> Iterator[Problem]:
+    """`auth: iam` is the auth policy of a router's VPC Lattice service, which only routers colors call get."""
+    called = set(called_routers(topology))
+    for name, router in topology.routers.items():
+        if router.auth is not None and name not in called:
+            yield _warning("not applied: no color calls this router, so it gets no VPC Lattice service to hold an "
+                           "auth policy; the gateway's ALB reaches its colors directly", ("routers", name, "auth"))
+
+
 def _route_resilience_warnings(topology: Topology, routers, retry_message: str, timeout_message: str):
     for router_name in routers:
         for route_name, route in topology.routers[router_name].routes.items():
@@ -382,6 +391,7 @@ CAPABILITY_CHECKS: tuple[Check, ...] = (
     check_fargate_task_sizes,
     warn_managed_resilience,
     warn_lattice_resilience,
+    warn_router_auth_without_lattice,
     warn_health_checks_without_a_prober,
     warn_observability,
     warn_gateway_tasks,

@@ -8,8 +8,11 @@ Target groups are named by `LatticeTargetGroupKey`; the component turns keys int
 
 What the provider sends (terraform-provider-aws internal/service/vpclattice): a rule's `case_sensitive` always,
 as false when it is not given, so the component must pass the True given here; a target group's health
-check `enabled` always (False reaches AWS); a weight only when it is not 0; `method` always, as "" when not
-given (the API's HttpMethod allows the empty string; that Lattice reads it as "any method" is unverified).
+check `enabled` always (False reaches AWS) and its defaults for every field not given (interval 30, timeout
+5, thresholds 5 and 2, path `/`, matcher 200); a weight only when it is not 0 (the schema's default is 100);
+a header or path match value only when it is not empty (the topology's never are); `method` always, as ""
+when not given (the API's HttpMethod allows the empty string; that Lattice reads it as "any method" is
+unverified). Listener rule priorities are validated 1-100 by the provider (the API takes 1-2000).
 """
 
 from __future__ import annotations

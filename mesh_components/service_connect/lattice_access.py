@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..topology.model import Topology
 from .lattice import LatticeTargetGroupKey
-from .lattice_routers import called_routers, router_auth, target_group_ports
+from .lattice_routers import called_routers, target_group_ports
 from .service_connect_config import port_name
 
 LATTICE_PREFIX_LIST = "com.amazonaws.{region}.vpc-lattice"
@@ -94,7 +94,7 @@ def lattice_access(topology: Topology) -> LatticeAccess:
     registrations = tuple(sorted((LatticeRegistration(key.color, _port_name(topology, key.color, port), key)
                                   for key, port in groups), key=lambda item: (item.color, item.target_group)))
     policies = tuple(AuthPolicy(router, tuple(call.caller for call in calls if call.router == router))
-                     for router in routers if router_auth(topology.routers[router]) == "iam")
+                     for router in routers if topology.routers[router].auth == "iam")
     return LatticeAccess(calls, targets, registrations, policies)
 
 

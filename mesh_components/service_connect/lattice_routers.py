@@ -59,11 +59,6 @@ class LatticeRouters:
     target_groups: tuple[TargetGroup, ...]
 
 
-def router_auth(router: Router) -> Optional[str]:
-    """The router's `auth` key ("iam" or None); read defensively until the model has the field."""
-    return getattr(router, "auth", None)
-
-
 def called_routers(topology: Topology) -> tuple[str, ...]:
     """Routers some color lists in its backends, in the topology's order."""
     called = {backend for color in topology.colors.values() for backend in color.backends}
@@ -103,7 +98,7 @@ class _Compiler:
         for name in called_routers(self.topology):
             router = self.topology.routers[name]
             if self._protocol_supported(name, router):
-                auth = "AWS_IAM" if router_auth(router) == "iam" else "NONE"
+                auth = "AWS_IAM" if router.auth == "iam" else "NONE"
                 listener = LatticeListener("HTTP", router.port, self._rules(name, router))
                 services.append(Service(name, MeshGraph(self.topology).dns_name(name), auth, listener))
         served = {service.router for service in services}

@@ -1,12 +1,11 @@
 """The Service Connect target: one ECS service per color, published in the Cloud Map namespace under the
 names applications already call, and the gateway as an internet-facing Application Load Balancer whose
 target groups the colors' services register into. No Envoy, no proxy configuration, no App Mesh resource.
+Routers that colors call become VPC Lattice services (lattice_mesh), which the router's target colors
+register into and whose names resolve through Cloud Map CNAMEs.
 
 Listeners with `tls` get Service Connect TLS: certificates from the Private CA their callers trust, issued
 through the stack's one ECS infrastructure role (`tls_role`).
-
-Not built yet, and refused by name rather than deployed without: routers that colors call (VPC Lattice;
-`lattice_routers` compiles them).
 """
 
 from __future__ import annotations
@@ -22,7 +21,8 @@ from ..aws.application_load_balancer import (AlbHealthCheck, AlbTargetGroup, App
                                              ApplicationLoadBalancerArgs)
 from ..aws.component import MeshComponent
 from ..aws.ecs_infrastructure_role import EcsInfrastructureRole, EcsInfrastructureRoleArgs
-from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget, WorkloadSpec
+from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget, VpcLatticeTarget, WorkloadSpec
+from ..aws.security_groups import PrefixListAccess
 from ..aws.task_definition import TaskLogging
 from ..aws.task_role import TaskRoleArgs, application_grants
 from ..settings.stack_settings import StackSettings
@@ -30,6 +30,13 @@ from ..topology.container_checks import configured_images
 from ..topology.model import Color, Topology
 from .alb import TargetGroupKey
 from .gateway_rules import compile_gateway, target_groups
+from . import lattice_names
+from .lattice import TargetGroup as LatticeTargetGroup
+from .lattice_access import LATTICE_PREFIX_LIST, lattice_access
+from .lattice_auth_policy import LatticeAuthPolicy, LatticeAuthPolicyArgs
+from .lattice_dns import router_dns_records
+from .lattice_mesh import LatticeMesh, LatticeMeshArgs, LatticeNames
+from .lattice_routers import called_routers, compile_routers
 from .service_connect_config import (ColorServiceConnect, ServiceConnectService, service_connect_config,
                                      service_connect_tls_authorities)
 from .tls_role import tls_role_statements
@@ -38,10 +45,7 @@ if TYPE_CHECKING:
     from ..color_mesh import ColorMeshArgs, Foundation
 
 POLICY_KEY = "service-connect"  # names no policy: the mesh gives these tasks no permission (only the application's own)
-
-
-class NotBuiltYet(pulumi.RunError):
-    """The topology needs a part of this target that is not built yet."""
+LATTICE_GROUP = "vpc-lattice"  # the security group of the service network's VPC association
 
 
 class ServiceConnectTarget:
@@ -60,9 +64,16 @@ class ServiceConnectTarget:
         return tuple((group.key.color, group.key.port) for group in target_groups(topology))
 
     @staticmethod
-    def refuse_unbuildable(topology: Topology) -> None:
-        """Before anything is registered, so `pulumi up` creates nothing of a mesh it cannot finish."""
-        _refuse_what_is_not_built(topology)
+    def prefix_list_access(topology: Topology) -> Optional[PrefixListAccess]:
+        """Calls to routers go through VPC Lattice: callers reach its prefix list on the router's port, the
+        router's target colors accept it on their port, the VPC association admits the callers."""
+        access = lattice_access(topology)
+        if not access.calls:
+            return None
+        return PrefixListAccess(LATTICE_GROUP, LATTICE_PREFIX_LIST,
+                                tuple(sorted({(call.caller, call.port) for call in access.calls})),
+                                tuple((target.color, target.port) for target in access.target_ports),
+                                called_routers(topology))
 
     def __init__(self, parent: MeshComponent, name: str, args: "ColorMeshArgs", foundation: "Foundation") -> None:
         self.parent, self.name, self.foundation = parent, name, foundation
@@ -71,7 +82,10 @@ class ServiceConnectTarget:
         self.load_balancer = self._load_balancer() if topology.gateway else None
         configs = service_connect_config(topology)
         self.tls_role = self._tls_role(service_connect_tls_authorities(configs))
+        self.lattice_access = lattice_access(topology)
+        self.lattice = self._lattice() if called_routers(topology) else None
         self.colors = {config.color: self._color_workload(config) for config in configs}
+        self._authorize_router_callers()
         self.gateway_url = self.load_balancer.url if self.load_balancer else None
         self.outputs = {"namespaceArn": foundation.discovery.namespace.arn}
 
@@ -85,6 +99,9 @@ class ServiceConnectTarget:
         color_name = config.color
         color = self.graph.topology.colors[color_name]
         registrations = self._registrations(color_name)
+        lattice_targets = self._lattice_targets(color_name)
+        wait_for = (self.load_balancer.attachments if registrations else ()) + (
+            self.lattice.attachments if lattice_targets else ())
         containers = self.foundation.logging.apply(lambda logging: [app_container(color_name, color, config, logging)])
         spec = WorkloadSpec(
             service_name=color_name, family=self._physical_name(physical_names.task_family, color_name),
@@ -93,8 +110,8 @@ class ServiceConnectTarget:
             cpu=color.cpu, memory=color.memory, desired_count=self.settings.task_count(color.count),
             containers=containers, proxy=None,
             security_group_id=self.foundation.security_groups.groups[f"color-{color_name}"].id,
-            load_balancers=registrations, wait_for=self.load_balancer.attachments if registrations else (),
-            service_connect=self._service_connect(config))
+            load_balancers=registrations, wait_for=wait_for, service_connect=self._service_connect(config),
+            vpc_lattice_targets=lattice_targets)
         args = EcsWorkloadArgs(spec, self.foundation.ecs.cluster.arn, self.foundation.ecs.execution_role.arn,
                                self.foundation.network.private_subnet_ids)
         return EcsWorkload(f"{self.name}-{color_name}", args, opts=self.parent.child())
@@ -104,6 +121,33 @@ class ServiceConnectTarget:
             return ()
         return tuple(LoadBalancerTarget(group.arn, color, key.port)
                      for key, group in self.load_balancer.target_groups.items() if key.color == color)
+
+    def _lattice_targets(self, color: str) -> tuple[VpcLatticeTarget, ...]:
+        if self.lattice is None:
+            return ()
+        return tuple(VpcLatticeTarget(self.lattice.target_groups[registration.target_group], registration.port_name,
+                                      self.lattice.registration_role.arn)
+                     for registration in self.lattice_access.registrations_of(color))
+
+    def _lattice(self) -> LatticeMesh:
+        topology, foundation = self.graph.topology, self.foundation
+        mesh, stack = topology.mesh.name, self.stack
+        names = LatticeNames(
+            service_network=lattice_names.service_network_name(mesh, stack),
+            service=lambda router, domain: lattice_names.service_name(mesh, stack, router, domain),
+            target_group=lambda group, vpc: _lattice_target_group_name(mesh, stack, group, vpc),
+            registration_role=lattice_names.registration_role_name(mesh, stack))
+        return LatticeMesh(f"{self.name}-lattice", LatticeMeshArgs(
+            compile_routers(topology), router_dns_records(topology), names, foundation.network.vpc_id,
+            foundation.security_groups.groups[LATTICE_GROUP].id, foundation.discovery.namespace.id),
+            opts=self.parent.child())
+
+    def _authorize_router_callers(self) -> None:
+        """Routers with `auth: iam`: their auth policies name the callers' task roles, so they come last."""
+        for policy in self.lattice_access.auth_policies:
+            LatticeAuthPolicy(f"{self.name}-{policy.router}-auth", LatticeAuthPolicyArgs(
+                policy, self.lattice.services[policy.router].service.arn,
+                {caller: self.colors[caller].task_role.arn for caller in policy.callers}), opts=self.parent.child())
 
     def _service_connect(self, config: ColorServiceConnect) -> aws.ecs.ServiceServiceConnectConfigurationArgs:
         logging = self.foundation.logging
@@ -186,12 +230,7 @@ def _health_check(topology: Topology, key: TargetGroupKey) -> Optional[AlbHealth
                           check.unhealthy_threshold)
 
 
-def _refuse_what_is_not_built(topology: Topology) -> None:
-    """Refuse, naming each place, what the capability checks accept but this target does not build yet, so
-    nothing is deployed without it: routers called by colors (VPC Lattice)."""
-    unbuilt = [f"colors.{name}.backends calls {', '.join(sorted(set(color.backends) & set(topology.routers)))} "
-               "(a router called by a color needs VPC Lattice)"
-               for name, color in topology.colors.items() if set(color.backends) & set(topology.routers)]
-    if unbuilt:
-        raise NotBuiltYet("service-connect: this target does not build these yet: " + "; ".join(unbuilt)
-                          + "; deploy this topology on app-mesh, or change it")
+def _lattice_target_group_name(mesh: str, stack: str, group: LatticeTargetGroup, vpc_id: str) -> str:
+    return lattice_names.target_group_name(mesh, stack, group.key.router, group.key.color, port=group.port,
+                                           protocol=group.protocol, protocol_version=group.protocol_version,
+                                           vpc_id=vpc_id)

@@ -144,6 +144,9 @@ class Router(Spec):
     protocol: Protocol = "http"
     port: Port = 80
     routes: dict[NonEmptyStr, Route] = Field(default_factory=dict)
+    auth: Optional[Literal["iam"]] = Field(
+        default=None, description="iam: only its callers' task roles may invoke it, with SigV4-signed requests "
+                                  "(service-connect: a VPC Lattice auth policy; app-mesh refuses it).")
 
 
 class PrefixRewrite(Spec):

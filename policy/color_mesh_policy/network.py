@@ -18,6 +18,7 @@ from .security_group_rules import (
 )
 from .ecs_tasks import ADMIN_PORT_VARIABLE, TASK_DEFINITION, admin_port, containers, envoy_containers, port_mappings, proxy_properties
 from .stack_index import StackIndex
+from .vpc_lattice_reach import is_lattice_rule
 
 ECS_SERVICE = "aws:ecs/service:Service"
 ENI_ATTACHMENT = "aws:ec2/networkInterfaceSecurityGroupAttachment:NetworkInterfaceSecurityGroupAttachment"
@@ -325,18 +326,26 @@ def _check_admin_port_closed(resources: list[Subject], settings: Settings) -> It
 
 REFERENCES_RESOLVABLE = PolicySpec(
     "sg-rule-peers-resolvable",
-    "Rules name peers the pack can judge: no prefix lists in ingress (unless allowed) and no cross-account group "
-    "references. Egress to a prefix list is judged as egress to anywhere, which it cannot exceed.",
+    "Rules name peers the pack can judge: no prefix lists in ingress (unless allowed, or VPC Lattice's into the group "
+    "of tasks registered in this stack's Lattice target group, on its port) and no cross-account group references. "
+    "Egress to a prefix list is judged as egress to anywhere, which it cannot exceed.",
     knobs={"allowedPrefixListIds": (STRING_LIST, [])},
 )
 
 
-def _check_references(subject: Subject, settings: Settings) -> Iterable[str]:
-    allowed = set(settings["allowedPrefixListIds"])
+def _check_references(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    for subject in index.of_types(RULE_TYPES):
+        for message in _unresolvable_peers(index, subject, set(settings["allowedPrefixListIds"])):
+            yield subject.urn, message
+
+
+def _unresolvable_peers(index: StackIndex, subject: Subject, allowed: set[str]) -> Iterable[str]:
     for rule in rules_of(subject):
         rule.needs("peers")
         egress = rule.needs("direction") and rule.direction == "egress"  # no wider than the same rule to 0.0.0.0/0
-        for prefix_list in [] if egress else rule.prefix_lists:
+        lattice = not egress and is_lattice_rule(index, rule)  # vpc_lattice_reach: the stack needs exactly it
+        for prefix_list in [] if egress or lattice else rule.prefix_lists:
             if not is_unknown(prefix_list) and prefix_list not in allowed:
                 yield subject.violation(
                     f"{rule.describe()} uses prefix list {prefix_list}, whose addresses cannot be checked here",
@@ -407,7 +416,7 @@ def policies() -> list:
         resource_policy(NO_EGRESS_ALL_TO_WORLD, rule_types, _check_egress_all),
         resource_policy(NO_ENVOY_ADMIN, rule_types + LB_LISTENERS + LB_TARGET_GROUPS + (TASK_DEFINITION,), _check_envoy_admin),
         stack_policy(ADMIN_PORT_CLOSED, _check_admin_port_closed),
-        resource_policy(REFERENCES_RESOLVABLE, rule_types, _check_references),
+        stack_policy(REFERENCES_RESOLVABLE, _check_references),
         stack_policy(REFERENCES_IN_STACK, _check_references_in_stack),
         resource_policy(NO_ENI_ATTACHMENT, (ENI_ATTACHMENT, NETWORK_INTERFACE), _check_eni),
     ]

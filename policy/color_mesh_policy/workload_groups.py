@@ -15,6 +15,7 @@ from .reading import PolicySpec, Settings, Subject, go_fold, stack_policy
 from .service_connect import SERVICE_CONNECT_KIND
 from .security_group_rules import DEFAULT_SECURITY_GROUP, RULE_TYPES, SECURITY_GROUP, Rule, is_public, rules_of
 from .stack_index import ECS_SERVICE, TASK_SET, StackIndex
+from .vpc_lattice_reach import is_lattice_rule
 
 _NOT_MEMBERS = (*RULE_TYPES, "aws:ec2/vpc:Vpc")  # rules are judged below; a VPC names its default group only
 
@@ -39,8 +40,9 @@ def _named_groups(value: Any, under_group_key: bool = False) -> set[str]:
 GROUPS_EXCLUSIVE = PolicySpec(
     "mesh-workload-groups-exclusive",
     "A mesh workload's security group (App Mesh or Service Connect) holds only that workload's ECS tasks, and admits only mesh workloads "
-    "(on declared edges, judged by mesh-edges-declared) and the workload's own load balancer or VPC link on the port "
-    "it forwards to; address ranges only into a virtual gateway behind a front without security groups, on that port.",
+    "(on declared edges, judged by mesh-edges-declared), the workload's own load balancer or VPC link on the port "
+    "it forwards to, and VPC Lattice's prefix list on the port of the Lattice target group its tasks register in; "
+    "address ranges only into a virtual gateway behind a front without security groups, on that port.",
 )
 
 
@@ -108,7 +110,7 @@ def _foreign_ingress(index: StackIndex, owners: dict[str, set[Workload]], subjec
                 f"{rule.describe()} admits the load balancer group {source} into {workloads} on something other than the "
                 f"port it forwards to ({', '.join(str(port) for _, port in sorted(ports))})", "admit the load balancer on the target port only")
     ranges = [value for value in [*rule.cidrs, *rule.prefix_lists] if isinstance(value, str)]
-    if ranges:
+    if ranges and not is_lattice_rule(index, rule):  # VPC Lattice reaching its registered targets (vpc_lattice_reach)
         problem = _range_problem(index, owners[target], fronts, rule)
         if problem:
             yield subject.urn, subject.violation(
@@ -139,8 +141,8 @@ def _range_problem(index: StackIndex, workloads: set[Workload], fronts: list, ru
 WORKLOAD_EGRESS = PolicySpec(
     "mesh-workload-egress",
     "Service Connect has no egress filter, so a Service Connect workload's security group lets traffic out only to other "
-    "Service Connect workloads' groups on a port they serve, and on tcp 443 (AWS APIs, image pulls) to any address or "
-    "prefix list.",
+    "Service Connect workloads' groups on a port they serve, to VPC Lattice's prefix list on a port its VPC association "
+    "admits the workload on, and on tcp 443 (AWS APIs, image pulls) to any address or prefix list.",
 )
 HTTPS = ("tcp", 443)
 
@@ -156,7 +158,7 @@ def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iter
             callers = [workload for workload in owners.get(rule.group_id, ()) if workload[1] == SERVICE_CONNECT_KIND]
             if not callers or not rule.needs("peers", "protocol", "ports"):
                 continue
-            problem = _egress_problem(rule, owners, served)
+            problem = None if is_lattice_rule(index, rule) else _egress_problem(rule, owners, served)
             if problem:
                 yield subject.urn, subject.violation(
                     f"{rule.describe()} lets {', '.join(map(_name, sorted(callers)))} send {problem}; Service Connect has no "

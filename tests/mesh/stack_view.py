@@ -17,13 +17,15 @@ from mesh_components.topology.graph import MeshGraph
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 LOAD_BALANCER_GROUP = "load-balancer"
+LATTICE_ASSOCIATION_GROUP = "vpc-lattice-association"
+LATTICE_VPC_ASSOCIATION = "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation"
 
 
 @dataclass(frozen=True, order=True)
 class Rule:
     group: str
     direction: str
-    peer: str  # a group owner, or a CIDR
+    peer: str  # a group owner, a CIDR or a prefix-list id
     protocol: str
     from_port: int
     to_port: int
@@ -43,7 +45,7 @@ class StackView:
 
     @cached_property
     def group_owners(self) -> dict[str, str]:
-        """Security-group id -> the ECS service (workload) or load balancer that uses it."""
+        """Security-group id -> the ECS service (workload), load balancer or VPC Lattice association that uses it."""
         owners = {}
         for service in self.of_type("aws:ecs/service:Service"):
             for group in service.outputs["networkConfiguration"]["securityGroups"]:
@@ -51,6 +53,9 @@ class StackView:
         for balancer in self.of_type("aws:lb/loadBalancer:LoadBalancer"):
             for group in balancer.outputs.get("securityGroups", []):
                 owners[group] = LOAD_BALANCER_GROUP
+        for association in self.of_type(LATTICE_VPC_ASSOCIATION):
+            for group in association.outputs.get("securityGroupIds", []):
+                owners[group] = LATTICE_ASSOCIATION_GROUP
         return owners
 
     @cached_property
@@ -60,7 +65,7 @@ class StackView:
             for rule in self.of_type(token):
                 o = rule.outputs
                 peer = (self.group_owners[o["referencedSecurityGroupId"]] if "referencedSecurityGroupId" in o
-                        else o.get("cidrIpv4") or o.get("cidrIpv6"))
+                        else o.get("cidrIpv4") or o.get("cidrIpv6") or o.get("prefixListId"))
                 rules.add(Rule(self.group_owners[o["securityGroupId"]], direction, peer, o["ipProtocol"],
                                int(o["fromPort"]), int(o["toPort"])))
         return rules

@@ -1,6 +1,6 @@
 """Rule derivation from the graph, without Pulumi (the mock-engine tests check the resources)."""
 
-from mesh_components.aws.security_groups import RuleSpec, rule_specs
+from mesh_components.aws.security_groups import PrefixListAccess, RuleSpec, rule_specs
 from mesh_components.topology.graph import MeshGraph
 
 from tests.reference import topology_from
@@ -22,6 +22,26 @@ def test_reference_rules(reference_graph):
     assert cidr == {("load-balancer", "ingress", "0.0.0.0/0", 80)} | {
         (group, "egress", "0.0.0.0/0", 443)
         for group in ("color-red", "color-blue", "color-green", "color-yellow", "gateway-gateway")}
+
+
+def test_calls_through_a_prefix_list_open_it_on_their_ports_and_no_path_from_task_to_task(reference_graph):
+    """VPC Lattice carrying red's calls to the router: red sends to the prefix list on 80, the association group
+    admits red on 80, green and yellow accept the prefix list on 80; red's direct rules to them are gone."""
+    lattice = PrefixListAccess("vpc-lattice", "com.amazonaws.{region}.vpc-lattice", (("red", 80),),
+                               (("green", 80), ("yellow", 80)), ("router",))
+    plain = set(rule_specs(reference_graph, ["0.0.0.0/0"]))
+    rules = set(rule_specs(reference_graph, ["0.0.0.0/0"], prefix_list_access=lattice))
+    peer = "prefix-list-vpc-lattice"
+    assert rules - plain == {
+        RuleSpec("color-red", "egress", 80, prefix_list=peer), RuleSpec("vpc-lattice", "ingress", 80, peer_group="color-red"),
+        RuleSpec("color-green", "ingress", 80, prefix_list=peer), RuleSpec("color-yellow", "ingress", 80, prefix_list=peer)}
+    assert plain - rules == {RuleSpec(callee, "ingress", 80, peer_group="color-red") for callee in ("color-green", "color-yellow")} | {
+        RuleSpec("color-red", "egress", 80, peer_group=callee) for callee in ("color-green", "color-yellow")}
+    # a gateway task's calls through the router are not the prefix list's (on service-connect the ALB reaches them)
+    assert RuleSpec("gateway-gateway", "egress", 80, peer_group="color-green") in rules
+    names = [rule.resource_name("sg") for rule in rules]
+    assert len(set(names)) == len(names) and "sg-color-red.egress.prefix-list-vpc-lattice.80" in names
+    assert RuleSpec("color-red", "egress", 80, prefix_list=peer).description == "to prefix-list-vpc-lattice on tcp/80"
 
 
 def test_an_alb_gateway_reaches_the_colors_ports_itself_and_no_gateway_group_exists(reference_graph):

@@ -47,6 +47,7 @@ def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(po
         "lb-reaches-gateway-envoy-listener", "iam-mesh-task-roles", "ecs-app-ports-cover-listeners",
         "mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role",
         "iam-execution-role-secrets",
+        "sg-rule-peers-resolvable",
     }
 
 

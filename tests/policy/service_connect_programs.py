@@ -60,6 +60,7 @@ class ServiceConnectMesh:
     balancer: Optional[aws.lb.LoadBalancer] = None
     listener: Optional[aws.lb.Listener] = None
     tls: Optional[dict] = None
+    lattice_association_group: Optional[aws.ec2.SecurityGroup] = None
 
     def ingress(self, name: str, source: str, target: str, port: int = PORT, protocol: str = "tcp") -> None:
         aws.vpc.SecurityGroupIngressRule(name, security_group_id=self.groups[target].id, referenced_security_group_id=self.groups[source].id,
@@ -70,7 +71,7 @@ class ServiceConnectMesh:
                                         ip_protocol="tcp", from_port=port, to_port=port)
 
     def color(self, name: str, *, load_balancers=None, task: Optional[aws.ecs.TaskDefinition] = None,
-              group: Optional[str] = None, **connect_options) -> aws.ecs.Service:
+              group: Optional[str] = None, lattice: Optional[list[dict]] = None, **connect_options) -> aws.ecs.Service:
         if group is None:
             self.groups[name] = aws.ec2.SecurityGroup(f"{name}-sg", vpc_id=VPC)
             aws.vpc.SecurityGroupEgressRule(f"{name}-to-aws", security_group_id=self.groups[name].id, ip_protocol="tcp",
@@ -81,7 +82,7 @@ class ServiceConnectMesh:
             f"{name}-svc", name=name, cluster=self.cluster.arn, task_definition=task.arn, desired_count=1, launch_type="FARGATE",
             network_configuration={"subnets": ["subnet-1"], "security_groups": [self.groups[group or name].id], "assign_public_ip": False},
             service_connect_configuration=connect(self.namespace.arn, tls=self.tls, name=name, **connect_options),
-            load_balancers=load_balancers)
+            load_balancers=load_balancers, vpc_lattice_configurations=lattice)
 
     def registration(self, name: str, *, container: str = "app", port: int = PORT) -> list[dict]:
         self.target_groups[name] = aws.lb.TargetGroup(f"{name}-tg", port=port, protocol="HTTP", target_type="ip", vpc_id=VPC)
@@ -94,19 +95,23 @@ def tls_role() -> aws.iam.Role:
     return role
 
 
-def build_service_connect(*, tls: bool = False, gateway: bool = True) -> ServiceConnectMesh:
+def build_service_connect(*, tls: bool = False, gateway: bool = True, lattice: bool = False) -> ServiceConnectMesh:
     namespace = aws.servicediscovery.PrivateDnsNamespace("ns", name="colors.local", vpc=VPC)
     cluster = aws.ecs.Cluster("cluster", name="mesh", service_connect_defaults={"namespace": namespace.arn})
     mesh = ServiceConnectMesh(namespace, cluster)
     if tls:
         mesh.tls = {"issuer_cert_authority": {"aws_pca_authority_arn": AUTHORITY}, "role_arn": tls_role().arn}
+    registration = lattice_target_group() if lattice else None
     mesh.color("red")
     for name in ("blue", "green"):
-        mesh.color(name, load_balancers=mesh.registration(name) if gateway else None)
+        mesh.color(name, load_balancers=mesh.registration(name) if gateway else None,
+                   lattice=registration.configurations if registration and name == "green" else None)
     mesh.ingress("red-to-blue", "red", "blue")
     mesh.egress("red-out-blue", "red", "blue")
     if gateway:
         _alb(mesh)
+    if registration:
+        mesh.lattice_association_group = add_lattice_router(mesh, registration)
     return mesh
 
 
@@ -126,3 +131,43 @@ def _alb(mesh: ServiceConnectMesh) -> None:
                         actions=[{"type": "forward", "forward": {"target_groups": [
                             {"arn": mesh.target_groups["green"].arn, "weight": 4}]}}],
                         transforms=[{"type": "url-rewrite", "url_rewrite_config": {"rewrite": {"regex": "^/router(/.*)?$", "replace": "/$1"}}}])
+
+
+LATTICE_PREFIX_LIST = "pl-0123456789abcdef0"  # what com.amazonaws.<region>.vpc-lattice resolves to
+
+
+@dataclass
+class LatticeRegistration:
+    target_group: aws.vpclattice.TargetGroup
+    configurations: list[dict]  # green's vpc_lattice_configurations
+
+
+def lattice_target_group() -> LatticeRegistration:
+    """An IP target group on PORT, and green's registration into it with an ECS infrastructure role."""
+    target_group = aws.vpclattice.TargetGroup("router-tg", name="router-green", type="IP", config={
+        "port": PORT, "protocol": "HTTP", "protocol_version": "HTTP1", "vpc_identifier": VPC})
+    role = aws.iam.Role("lattice-role", assume_role_policy=json.dumps(ECS_TRUST))
+    return LatticeRegistration(target_group, [{"target_group_arn": target_group.arn, "port_name": PORT_NAME, "role_arn": role.arn}])
+
+
+def add_lattice_router(mesh: ServiceConnectMesh, registration: LatticeRegistration) -> aws.ec2.SecurityGroup:
+    """`red` calls a router on VPC Lattice that forwards to `green`: a service network whose VPC association's group
+    admits red on PORT, a service with an HTTP listener on PORT forwarding to green's target group, and the
+    prefix-list rules (red's egress to Lattice's prefix list, green's ingress from it, both on PORT)."""
+    network = aws.vpclattice.ServiceNetwork("network", name="mesh", auth_type="NONE")
+    group = aws.ec2.SecurityGroup("lattice-association-sg", vpc_id=VPC)
+    aws.vpc.SecurityGroupIngressRule("red-into-lattice", security_group_id=group.id, ip_protocol="tcp", from_port=PORT,
+                                     to_port=PORT, referenced_security_group_id=mesh.groups["red"].id)
+    aws.vpclattice.ServiceNetworkVpcAssociation("association", service_network_identifier=network.id, vpc_identifier=VPC,
+                                                security_group_ids=[group.id])
+    service = aws.vpclattice.Service("router", name="router", custom_domain_name="router.colors.local", auth_type="NONE")
+    aws.vpclattice.ServiceNetworkServiceAssociation("router-association", service_identifier=service.id,
+                                                    service_network_identifier=network.id)
+    aws.vpclattice.Listener("router-listener", name="http-8080", protocol="HTTP", port=PORT, service_identifier=service.id,
+                            default_action={"forward": {"target_groups": [
+                                {"target_group_identifier": registration.target_group.id}]}})
+    aws.vpc.SecurityGroupEgressRule("red-to-lattice", security_group_id=mesh.groups["red"].id, ip_protocol="tcp",
+                                    from_port=PORT, to_port=PORT, prefix_list_id=LATTICE_PREFIX_LIST)
+    aws.vpc.SecurityGroupIngressRule("lattice-into-green", security_group_id=mesh.groups["green"].id, ip_protocol="tcp",
+                                     from_port=PORT, to_port=PORT, prefix_list_id=LATTICE_PREFIX_LIST)
+    return group

@@ -11,7 +11,8 @@ import pytest
 
 from .mesh_programs import CLUSTER, ENVOY_IMAGE, build_mesh, declared_edges
 from .service_connect_programs import (
-    AUTHORITY, ECS_TASKS_TRUST, ECS_TRUST, PORT, VPC, app_task, build_service_connect, connect, tls_role,
+    AUTHORITY, ECS_TASKS_TRUST, ECS_TRUST, LATTICE_PREFIX_LIST, PORT, VPC, app_task, build_service_connect, connect,
+    tls_role,
 )
 from .verdicts import mandatory, of_policy
 
@@ -572,3 +573,67 @@ def test_a_workload_whose_containers_are_unknown_at_preview_is_noted_not_judged(
     assert mandatory(preview) == []
     assert {EXCLUSIVE, ONLY_GATEWAY} <= {v.policy_name for v in preview if "during preview" in v.message}
     assert mandatory(judge(program)) == []
+
+
+# --- VPC Lattice's prefix list: accepted exactly where the stack's Lattice resources call for it ---------------
+
+RESOLVABLE = "sg-rule-peers-resolvable"
+
+
+def with_lattice(extra):
+    def program():
+        extra(build_service_connect(lattice=True))
+
+    return program
+
+
+def test_a_router_on_lattice_beside_the_mesh_passes(judge):
+    assert mandatory(judge(with_lattice(lambda mesh: None))) == []
+
+
+def _prefix_list_into(name: str, port: int = PORT, **peers):
+    def extra(mesh):
+        aws.vpc.SecurityGroupIngressRule("in", security_group_id=mesh.groups[name].id, ip_protocol="tcp", from_port=port,
+                                         to_port=port, prefix_list_id=LATTICE_PREFIX_LIST, **peers)
+    return extra
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param(_prefix_list_into("blue"), id="into a workload no Lattice target group holds"),
+        pytest.param(_prefix_list_into("green", 9090), id="into the target on another port than its target group's"),
+        pytest.param(_prefix_list_into("red"), id="into the caller"),
+    ],
+)
+def test_lattice_prefix_list_ingress_beyond_the_registered_targets_is_refused(judge, extra):
+    verdicts = judge(with_lattice(extra))
+    assert names(verdicts, EXCLUSIVE) == {"in"} and names(verdicts, RESOLVABLE) == {"in"}
+
+
+def _prefix_list_out_of(name: str, port: int = PORT):
+    def extra(mesh):
+        aws.vpc.SecurityGroupEgressRule("out", security_group_id=mesh.groups[name].id, ip_protocol="tcp", from_port=port,
+                                        to_port=port, prefix_list_id=LATTICE_PREFIX_LIST)
+    return extra
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param(_prefix_list_out_of("blue"), id="a workload the VPC association does not admit"),
+        pytest.param(_prefix_list_out_of("red", 9090), id="the caller on a port no Lattice listener uses"),
+    ],
+)
+def test_lattice_prefix_list_egress_beyond_the_admitted_callers_is_refused(judge, extra):
+    assert names(judge(with_lattice(extra)), EGRESS) == {"out"}
+
+
+def test_without_lattice_resources_the_same_prefix_list_rules_are_refused(judge):
+    """The rules of with_lattice pass only because the stack's Lattice resources call for them."""
+    def program():
+        mesh = build_service_connect()
+        _prefix_list_out_of("red")(mesh)
+        _prefix_list_into("green")(mesh)
+    verdicts = judge(program)
+    assert names(verdicts, EGRESS) == {"out"} and names(verdicts, EXCLUSIVE) == {"in"} and names(verdicts, RESOLVABLE) == {"in"}

@@ -127,6 +127,9 @@ EXPECTED = {
     'lattice_query_parameters.yaml': [
         '8:51: routers.router.routes.beta.match.query_parameters: service-connect: VPC Lattice rules cannot match query parameters; route on the path, method or headers instead',
     ],
+    'lattice_auth_without_callers.yaml': [
+        "6:11: warning: routers.router.auth: service-connect: not applied: no color calls this router, so it gets no VPC Lattice service to hold an auth policy; the gateway's ALB reaches its colors directly",
+    ],
     'lattice_retry_and_timeout.yaml': [
         '3:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
         '10:9: warning: routers.router.routes.all.retry_policy: service-connect: not applied for calls from colors: VPC Lattice does not retry, and Service Connect does not see calls through Lattice',

@@ -40,12 +40,6 @@ def mesh(routers: dict, colors: Optional[dict] = None, caller_backends: Optional
                           "routers": routers})
 
 
-def with_iam_auth(topology: Topology, router: str) -> Topology:
-    """`auth: iam` on a router, until the model has the field (Router.auth): the compiler reads it with getattr."""
-    object.__setattr__(topology.routers[router], "auth", "iam")
-    return topology
-
-
 # --- the reference mesh -------------------------------------------------------------------------
 
 
@@ -248,9 +242,8 @@ def test_only_callers_get_egress_and_only_targets_get_ingress():
 def test_iam_auth_names_exactly_the_callers_task_roles():
     colors = {"green": {"image": "app"}, "blue": {"image": "app", "backends": ["api"]},
               "gray": {"image": "app", "backends": ["other"]}}
-    topology = with_iam_auth(mesh({"api": {"routes": {"all": {"targets": {"green": 1}}}},
-                                   "other": {"routes": {"all": {"targets": {"green": 1}}}}}, colors,
-                                  caller_backends=["api"]), "api")
+    topology = mesh({"api": {"auth": "iam", "routes": {"all": {"targets": {"green": 1}}}},
+                     "other": {"routes": {"all": {"targets": {"green": 1}}}}}, colors, caller_backends=["api"])
     services = {service.router: service.auth_type for service in compile_routers(topology).services}
     assert services == {"api": "AWS_IAM", "other": "NONE"}
     policy, = lattice_access(topology).auth_policies

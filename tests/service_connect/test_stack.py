@@ -1,9 +1,7 @@
 """The reference mesh on `color-mesh:target: service-connect`, run under the mock engine and read back the way
 AWS holds it (tests/mesh/stack_view.py): services, aliases and namespace; the exact security-group rules; the
-ALB's rules; nothing of App Mesh; and the policy pack's verdicts.
-
-Colors calling a router need VPC Lattice, which this target does not build yet, so the mesh here is the
-reference one without red's call to the router; the unchanged reference mesh is refused (last test)."""
+ALB's rules; red's router on VPC Lattice (tests/service_connect/test_lattice_stack.py); nothing of App Mesh;
+and the policy pack's verdicts."""
 
 from __future__ import annotations
 
@@ -18,7 +16,8 @@ import yaml
 from mesh_components.offline.policy_runner import PolicyPackProcess
 from mesh_components.offline.runner import load_program_entry, run_program
 from mesh_components.topology.graph import MeshGraph
-from tests.mesh.stack_view import LOAD_BALANCER_GROUP, Rule, StackView
+from mesh_components.offline.mocks import OfflineMocks
+from tests.mesh.stack_view import LATTICE_ASSOCIATION_GROUP, LOAD_BALANCER_GROUP, Rule, StackView
 from tests.reference import REFERENCE, topology_from
 
 ROOT = REFERENCE.parents[1]
@@ -28,10 +27,15 @@ PORT = 80
 PRIVATE_CA = "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0a1b2c3d"
 
 
-def reference_without_router_callers() -> dict:
-    data = yaml.safe_load(REFERENCE.read_text())
-    del data["colors"]["red"]["backends"]
-    return data
+def reference() -> dict:
+    return yaml.safe_load(REFERENCE.read_text())
+
+
+def lattice_prefix_list_id(region: str = "eu-west-1") -> str:
+    """What the fake cloud answers for the region's VPC Lattice managed prefix list, looked up by name."""
+    mocks = OfflineMocks(project="color-mesh", stack="dev", region=region)
+    return mocks.call(pulumi.runtime.MockCallArgs("aws:ec2/getManagedPrefixList:getManagedPrefixList",
+                                                  {"name": f"com.amazonaws.{region}.vpc-lattice"}, ""))["id"]
 
 
 def run(tmp_path, data: dict):
@@ -43,7 +47,7 @@ def run(tmp_path, data: dict):
 
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory):
-    return run(tmp_path_factory.mktemp("sc"), reference_without_router_callers())
+    return run(tmp_path_factory.mktemp("sc"), reference())
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +78,8 @@ def test_each_color_is_a_service_connect_service_under_the_name_applications_cal
         assert container["portMappings"] == [{"name": f"http-{PORT}", "containerPort": PORT, "protocol": "tcp",
                                               "appProtocol": "http"}]
         assert "proxyConfiguration" not in stack.task_definition(color).outputs
-    # Service Connect makes the namespace's Cloud Map services itself; ours would take their names.
-    assert stack.of_type("aws:servicediscovery/service:Service") == []
+    # Service Connect makes the colors' Cloud Map services itself; the one of ours is the router's name.
+    assert [s.outputs["name"] for s in stack.of_type("aws:servicediscovery/service:Service")] == ["router"]
 
 
 def test_nothing_of_app_mesh_remains(recording, stack):
@@ -90,10 +94,16 @@ def test_nothing_of_app_mesh_remains(recording, stack):
     assert not [p for p in stack.of_type("aws:iam/rolePolicy:RolePolicy") if p.outputs["role"] in role_ids]
 
 
-def test_security_groups_allow_exactly_the_call_edges_and_the_albs_targets(stack):
-    graph = MeshGraph(topology_from(reference_without_router_callers()))
+def test_security_groups_allow_exactly_the_call_edges_the_albs_targets_and_lattice(stack):
+    graph = MeshGraph(topology_from(reference()))
+    lattice = lattice_prefix_list_id()
     expected = {Rule("red", "ingress", "blue", "tcp", PORT, PORT), Rule("blue", "egress", "red", "tcp", PORT, PORT),
                 Rule(LOAD_BALANCER_GROUP, "ingress", "0.0.0.0/0", "tcp", PORT, PORT)}
+    # red calls the router through VPC Lattice: out to its prefix list, admitted by the VPC association; the
+    # router's targets accept the prefix list; no path from red's tasks to green's or yellow's
+    expected |= {Rule("red", "egress", lattice, "tcp", PORT, PORT),
+                 Rule(LATTICE_ASSOCIATION_GROUP, "ingress", "red", "tcp", PORT, PORT),
+                 Rule("green", "ingress", lattice, "tcp", PORT, PORT), Rule("yellow", "ingress", lattice, "tcp", PORT, PORT)}
     for color in ("blue", "green", "yellow"):  # what the ALB forwards to: `/` and the router's targets
         expected |= {Rule(LOAD_BALANCER_GROUP, "egress", color, "tcp", PORT, PORT),
                      Rule(color, "ingress", LOAD_BALANCER_GROUP, "tcp", PORT, PORT)}
@@ -101,7 +111,8 @@ def test_security_groups_allow_exactly_the_call_edges_and_the_albs_targets(stack
     assert stack.rules == expected
     assert not {rule for rule in stack.rules if {rule.group, rule.peer} == {"red", "blue"} and
                 (rule.direction, rule.group) in (("ingress", "blue"), ("egress", "red"))}  # red may not reach blue
-    assert graph.gateway is not None and len(stack.of_type("aws:ec2/securityGroup:SecurityGroup")) == len(COLORS) + 1
+    assert not {rule for rule in stack.rules if rule.peer == lattice and rule.group == "blue"}  # nothing routes to blue
+    assert graph.gateway is not None and len(stack.of_type("aws:ec2/securityGroup:SecurityGroup")) == len(COLORS) + 2
 
 
 def target_group_owners(stack: StackView) -> dict[str, str]:
@@ -145,18 +156,16 @@ def test_the_policy_pack_finds_no_mandatory_violation(recording):
     assert [v for v in verdicts if v.is_mandatory] == []
 
 
-def test_what_is_not_built_yet_is_refused_by_name_before_anything_is_registered(tmp_path, monkeypatch):
-    registered = []
-    monkeypatch.setattr(pulumi.CustomResource, "__init__", lambda self, *a, **k: registered.append(a[1]))
-    data = yaml.safe_load(REFERENCE.read_text())
+def test_service_connect_tls_and_lattice_routers_deploy_together(tmp_path):
+    """Red serves TLS (blue trusts the CA) and calls the router through Lattice: both are built, nothing refused."""
+    data = reference()
     data["colors"]["red"]["tls"] = {"mode": "STRICT", "certificate": {"acm": "arn:aws:acm:eu-west-1:123456789012:certificate/1"}}
     data["colors"]["blue"]["backend_tls"] = {"trust": {"acm": [PRIVATE_CA]}}
-    with pytest.raises(pulumi.RunError) as refused:
-        run(tmp_path, data)
-    assert registered == []
-    assert str(refused.value) == (
-        "service-connect: this target does not build these yet: colors.red.backends calls router (a router called "
-        "by a color needs VPC Lattice); deploy this topology on app-mesh, or change it")  # red's tls is built
+    view = StackView(run(tmp_path, data))
+    red = services(view)["red"]["serviceConnectConfiguration"]["services"][0]
+    assert red["tls"]["issuerCertAuthority"] == {"awsPcaAuthorityArn": PRIVATE_CA}
+    assert [service.outputs["customDomainName"] for service in view.of_type("aws:vpclattice/service:Service")] == [
+        "router.colors.local"]
 
 
 def test_each_service_waits_for_the_rules_that_attach_its_target_groups(recording, stack):
@@ -176,10 +185,10 @@ def test_each_service_waits_for_the_rules_that_attach_its_target_groups(recordin
     assert registered == 3
 
 
-def test_the_shipped_sc_stack_is_the_reference_mesh_less_reds_router_call_and_checks_clean():
+def test_the_shipped_sc_stack_is_the_reference_mesh_and_checks_clean():
     shipped = yaml.safe_load((ROOT / "Pulumi.sc.yaml").read_text())["config"]
     assert shipped["color-mesh:target"] == "service-connect"
-    assert yaml.safe_load((ROOT / shipped["color-mesh:topology"]).read_text()) == reference_without_router_callers()
+    assert (ROOT / shipped["color-mesh:topology"]).resolve() == REFERENCE.resolve()
     result = subprocess.run([sys.executable, "-m", "mesh_components", "check", "--stack", "sc"], cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -76,6 +76,7 @@ EXPECTED = {
     "route_prefix_without_slash.yaml": ["9:25: routers.router.routes.api.match.prefix: prefix 'api' does not start with '/'; prefixes are URL paths like /api"],
     "route_protocol_mismatch.yaml": ["10:19: routers.router.routes.all.protocol: route protocol 'http2' differs from the router's 'http'; a router cannot mix protocols (use 'http' or leave it out)"],
     "route_target_is_router.yaml": ["8:23: routers.front.routes.all.targets.back: 'back' is a router; route targets must be colors (known: blue, red)"],
+    "router_auth_iam.yaml": ["7:11: routers.router.auth: auth: iam cannot be honoured: App Mesh does not authorize requests by their caller's IAM identity (on target service-connect it becomes a VPC Lattice auth policy); remove auth (backends and security groups still limit who calls the router), or deploy with target service-connect"],
     "router_too_many_priorities.yaml": ['8:7: routers.router.routes: 1001 routes with a priority; they reach App Mesh as ranks 1-1000, so at most 1000 routes of a router can have one'],
     "router_without_routes.yaml": ['5:3: routers.router: router has no routes; give it at least one route or remove it'],
     "self_backend.yaml": ["4:38: colors.blue.backends[1]: a color cannot be its own backend; list the services it calls (known: red)"],
