@@ -34,7 +34,7 @@ from .alb import (CONDITION_VALUES_PER_RULE, FORWARD_TARGET_GROUPS_MAX, NOT_FOUN
                   WILDCARDS_PER_RULE, AlbListener, Conditions, FixedResponse, Forward, ListenerRule, Rewrite,
                   TargetGroup, TargetGroupKey, Transforms, Unsupported, WeightedTarget)
 from .gateway_rewrite import PathItem, original_path_items, path_rewrite, url_rewrite
-from .service_connect_config import carries_tls
+from .service_connect_config import target_protocol
 
 TARGET = "service-connect"
 BLOCK = 100  # priorities per gateway route
@@ -66,7 +66,7 @@ def target_groups(topology: Topology) -> tuple[TargetGroup, ...]:
                    if isinstance(rule.action, Forward) for target in rule.action.targets})
     listeners = {key: _listener(topology, key) for key in keys}
     return tuple(TargetGroup(key, _PROTOCOL_VERSION[listeners[key].protocol],
-                             "HTTPS" if carries_tls(listeners[key]) else "HTTP") for key in keys)
+                             target_protocol(listeners[key])) for key in keys)
 
 
 def gateway_routes_in_order(topology: Topology) -> tuple[tuple[str, GatewayRoute], ...]:

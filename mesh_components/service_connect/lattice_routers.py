@@ -38,6 +38,7 @@ from .alb import collect
 from .gateway_rules import TARGET, router_routes_in_order
 from .gateway_rewrite import PathKind
 from .health_probe import probe_protocol
+from .service_connect_config import target_protocol
 from .lattice import (HEADER_MATCHES_MAX, HEALTH_CHECK_DISABLED, HEALTH_CHECK_MATCHER,
                       MATCH_VALUE_MAX, PATH_VALUE, RULE_PRIORITY_MAX, Forward, HeaderKind, HeaderMatch, HealthCheck,
                       HttpMatch, LatticeTargetGroupKey, Listener as LatticeListener, ListenerRule, PathMatch, Service,
@@ -146,7 +147,7 @@ class _Compiler:
     def _target_group(self, key: LatticeTargetGroupKey, port: int) -> TargetGroup:
         path, listener = next((path, listener) for path, listener in color_listeners(key.color, self.topology.colors[key.color])
                               if listener.port == port)
-        protocol = "HTTPS" if listener.tls else "HTTP"
+        protocol = target_protocol(listener)
         version = _PROTOCOL_VERSION[self.topology.routers[key.router].protocol]
         return TargetGroup(key, port, protocol, version, self._health_check(listener, protocol, path))
 

@@ -92,6 +92,11 @@ def carries_tls(listener: Listener) -> bool:
     return listener.tls is not None
 
 
+def target_protocol(listener: Listener) -> Literal["HTTP", "HTTPS"]:
+    """What the ALB and Lattice speak to the listener's port: they reach it through its Service Connect proxy."""
+    return "HTTPS" if carries_tls(listener) else "HTTP"
+
+
 def port_name(listener: Listener) -> str:
     """Unique within the task (ports are), and what ECS shows: e.g. `http-80`."""
     return f"{listener.protocol}-{listener.port}"

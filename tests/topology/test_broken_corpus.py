@@ -117,7 +117,7 @@ EXPECTED = {
     "permission_all_of_a_service.yaml": ["6:50: colors.red.permissions[0].resources[0]: 'arn:aws:sqs:*:*:*' is every resource of the service; name the resources the application uses"],
     "permission_condition_operator.yaml": ["8:22: colors.red.permissions[0].conditions.StringEqual: unknown condition operator 'StringEqual'; allowed: an IAM operator such as StringEquals, ArnLike or Bool, optionally ending in IfExists or prefixed ForAllValues:/ForAnyValue:"],
     "permission_envoy_stream.yaml": ["6:20: colors.red.permissions[0].actions[0]: 'appmesh:Stream*' is Envoy's: the mesh grants it on the color's own virtual node; remove it"],
-    "permission_not_action.yaml": ["6:35: colors.red.permissions[0].not_actions: unknown key 'not_actions' (did you mean 'actions'?); allowed here: actions, resources, conditions"],
+    "permission_not_action.yaml": ["6:35: colors.red.permissions[0].not_actions: unknown key 'not_actions' (did you mean 'actions'?); allowed here: actions, conditions, resources"],
     "permission_resource_not_an_arn.yaml": ["6:47: colors.red.permissions[0].resources[0]: invalid resource 'orders'; expected an ARN, e.g. arn:aws:s3:::bucket/*"],
     "permission_service_wildcard.yaml": ["6:20: colors.red.permissions[0].actions[0]: 's3:*' grants every s3 action (administering s3 included); list the actions the application calls, e.g. s3:Get*"],
     "permission_star_action.yaml": ["6:20: colors.red.permissions[0].actions[0]: '*' grants every action of every service; list the actions the application calls"],
