@@ -42,12 +42,27 @@ class Listener(Spec):
     tls: Optional[ListenerTls] = None
 
 
+class PublicTls(Spec):
+    """TLS the load balancer terminates in front of a gateway listener."""
+
+    certificate: NonEmptyStr = Field(description="ACM certificate ARN the load balancer serves.")
+
+
 class GatewayListener(Spec):
     port: Port
     protocol: GatewayProtocol = "http"
     health_check: Optional[HealthCheck] = Field(
         default=None, description="Probe of the gateway's own listener (its routes decide what answers); needs a path over http/http2.")
     tls: Optional[ListenerTls] = None
+    public_port: Optional[Port] = Field(
+        default=None, description="The load balancer's port for this listener, when it differs from port.")
+    public_tls: Optional[PublicTls] = Field(
+        default=None, description="Terminate TLS at the load balancer with this ACM certificate.")
+
+    @property
+    def reached_on(self) -> int:
+        """The port the internet reaches this listener on (the load balancer's)."""
+        return self.public_port or self.port
 
 
 # The keys a color (or the gateway) may write inline for its single listener.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mesh_components.topology import checks, container_checks
+from mesh_components.topology import checks, container_checks, egress_checks, worker_checks
 from mesh_components.app_mesh import capabilities
 from mesh_components.app_mesh.capabilities import CAPABILITY_CHECKS
 from mesh_components.aws import fargate
@@ -92,7 +92,7 @@ EXPECTED = {
     "unknown_gateway_target.yaml": ["6:39: gateway.routes.all.target: unknown service 'rde' (known: red)"],
     "unknown_key.yaml": [
         "4:5: colors.red: missing required key 'image'",
-        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: image, port, protocol, env, cpu, memory, count, health_check, timeouts, outlier_detection, connection_pool, tls, listeners, backends, backend_tls, backend_tls_for, access_log",
+        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: image, port, protocol, env, cpu, memory, count, health_check, timeouts, outlier_detection, connection_pool, tls, listeners, backends, egress, backend_tls, backend_tls_for, access_log",
     ],
     "unknown_protocol.yaml": ["3:31: colors.red.protocol: 'https' is not allowed; allowed: http, http2, grpc, tcp"],
     "unknown_route_target.yaml": ["9:28: routers.router.routes.all.targets.bleu: unknown color 'bleu' (known: blue, red)"],
@@ -102,6 +102,27 @@ EXPECTED = {
     ],
     "weight_out_of_range.yaml": ['9:25: routers.router.routes.all.targets.blue: integer 150 is out of range; allowed: 0..100'],
     "weights_over_100.yaml": ['10:18: routers.router.routes.all.targets: weights total 120; App Mesh allows at most 100 per route (weights are relative: 4 and 1 split like 80 and 20)'],
+    "egress_cidr_host_bits.yaml": ["6:16: colors.red.egress[0].cidr: '10.20.0.5/16' has host bits set; write the network address 10.20.0.0/16"],
+    "egress_cidr_ipv6.yaml": ["6:16: colors.red.egress[0].cidr: '2001:db8::/32' is IPv6, and the mesh's VPC is IPv4 only; write an IPv4 network"],
+    "egress_cidr_link_local.yaml": ["6:16: colors.red.egress[0].cidr: 169.254.169.254/32 overlaps 169.254.0.0/16 (link-local and loopback addresses: the task metadata endpoints and the routers' placeholder address), which egress may not name"],
+    "egress_cidr_not_a_network.yaml": ["6:16: colors.red.egress[0].cidr: 'db.example.com' is not a network; write an IPv4 network like 10.20.0.0/16 (one address: 10.20.0.5/32)"],
+    "egress_cidr_protocol_http.yaml": ['6:50: colors.red.egress[0].protocol: a cidr is reached as plain tcp (no proxy speaks http to it); write protocol: tcp or leave it out'],
+    "egress_cidr_whole_internet.yaml": ["6:16: colors.red.egress[0].cidr: 0.0.0.0/0 is wider than /8, most of the internet rather than a destination; write the destination's own network, or a host"],
+    "egress_host_in_namespace.yaml": ["6:16: colors.red.egress[0].host: 'blue.colors.local' is a name in the mesh's namespace colors.local; egress is for destinations outside the mesh: list mesh services in backends"],
+    "egress_host_is_an_address.yaml": ["6:16: colors.red.egress[0].host: '10.20.0.5' is an address, not a name; write it as cidr: 10.20.0.5/32"],
+    "egress_host_single_label.yaml": ["6:16: colors.red.egress[0].host: invalid host 'database'; allowed: a DNS name of at least two dot-separated labels (lowercase letters, digits, inner hyphens, each at most 63), at most 253 characters"],
+    "egress_listed_twice.yaml": ['7:9: colors.red.egress[1]: db.example.com:5432 is already listed as egress[0]; list each destination once'],
+    "egress_no_destination.yaml": ['6:9: colors.red.egress[0]: an egress entry needs exactly one of host, cidr, prefix_list (found none)'],
+    "egress_prefix_list_not_an_id.yaml": ["6:23: colors.red.egress[0].prefix_list: 'my-list' is not a managed prefix list id; write one like pl-0123456789abcdef0"],
+    "egress_protocol_udp.yaml": ["6:53: colors.red.egress[0].protocol: 'udp' is not allowed; allowed: http, http2, grpc, tcp"],
+    "egress_two_destinations.yaml": ['6:9: colors.red.egress[0]: an egress entry needs exactly one of host, cidr, prefix_list (found both host and cidr)'],
+    "egress_without_port.yaml": ["6:9: colors.red.egress[0]: missing required key 'port'"],
+    "worker_called.yaml": ["4:33: colors.blue.backends[0]: 'worker' is a worker (listeners: []) and serves nothing, so nothing can call it; call a color with listeners, or give it listeners"],
+    "worker_routed_to.yaml": [
+        "8:33: routers.api.routes.all.targets.worker: 'worker' is a worker (listeners: []) and serves nothing, so nothing can call it; call a color with listeners, or give it listeners",
+        "11:44: gateway.routes.jobs.target: 'worker' is a worker (listeners: []) and serves nothing, so nothing can call it; call a color with listeners, or give it listeners",
+    ],
+    "worker_with_port.yaml": ["3:24: colors.worker.port: 'port' is written on a worker (listeners: [] serves nothing); remove port, or list the listeners it serves"],
 }
 
 
@@ -118,6 +139,7 @@ def test_broken_file_fails_with_exact_problems(name):
 
 def test_corpus_exercises_every_semantic_check_of_the_checks_module():
     own_checks = [check for check in (*ERROR_CHECKS, *CAPABILITY_CHECKS)
-                  if check.__module__ in (checks.__name__, container_checks.__name__, capabilities.__name__, fargate.__name__)]
+                  if check.__module__ in (checks.__name__, container_checks.__name__, egress_checks.__name__,
+                                         worker_checks.__name__, capabilities.__name__, fargate.__name__)]
     fired = {check.__name__ for check in own_checks for topology in parsed_models(BROKEN) if list(check(topology))}
     assert fired == {check.__name__ for check in own_checks}
