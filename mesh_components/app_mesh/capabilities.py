@@ -10,6 +10,7 @@ from ..topology.check_support import all_color_listeners, gateway_listeners, hea
 from ..topology.errors import Problem
 from ..topology.model import Topology
 from . import limits
+from .egress_capabilities import EGRESS_CAPABILITY_CHECKS
 from .observability_checks import OBSERVABILITY_CHECKS
 from .tls_material_checks import check_tls_material_sources
 
@@ -103,4 +104,5 @@ CAPABILITY_CHECKS = (
     check_tls_material_sources,
     check_fargate_sizes,
     *OBSERVABILITY_CHECKS,
+    *EGRESS_CAPABILITY_CHECKS,
 )

@@ -17,6 +17,7 @@ import pulumi_aws as aws
 from ..service_connect.alb import (AlbListener, Conditions, FixedResponse, Forward, ListenerRule, TargetGroupKey,
                                    Transforms)
 from .component import MeshComponent
+from .load_balancer import TLS_POLICY  # HTTPS listeners too: TLS 1.3 and 1.2 only (the default policy allows 1.0)
 
 TARGET_TYPE = "ip"
 FIXED_RESPONSE_CONTENT_TYPE = "text/plain"
@@ -86,6 +87,7 @@ class ApplicationLoadBalancer(MeshComponent):
         resource = aws.lb.Listener(
             f"{name}-listener-{listener.port}", load_balancer_arn=self.load_balancer.arn, port=listener.port,
             protocol=listener.protocol, certificate_arn=listener.certificate_arn,
+            ssl_policy=TLS_POLICY if listener.protocol == "HTTPS" else None,
             default_actions=[aws.lb.ListenerDefaultActionArgs(
                 type="fixed-response", fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
                     content_type=FIXED_RESPONSE_CONTENT_TYPE, status_code=str(listener.default_action.status_code)))],

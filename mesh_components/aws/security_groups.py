@@ -3,7 +3,9 @@
 One group per workload (each color, the gateway) and one for the load balancer. Each access the
 graph allows becomes an ingress rule on the callee's group and an egress rule on the caller's
 group: TCP, on the callee's listener port only. Workloads may also reach AWS endpoints and image
-registries on 443. Rules are separate resources (never inline blocks), so one style judges them all.
+registries on 443. Each `egress` entry of a color is one egress rule on its port: to its cidr or
+prefix list, or, for a host (a security group cannot filter by name; App Mesh's Envoy enforces the
+name), to anywhere. Rules are separate resources (never inline blocks), so one style judges them all.
 """
 
 from __future__ import annotations
@@ -32,29 +34,33 @@ def group_key(workload: Workload) -> str:
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One TCP rule on one port: `group` lets traffic in from / out to `peer_group` or `cidr`."""
+    """One TCP rule on one port: `group` lets traffic in from / out to `peer_group`, `cidr` or `prefix_list`."""
 
     group: str
     direction: Literal["ingress", "egress"]
     port: int
     peer_group: Optional[str] = None
     cidr: Optional[str] = None
+    prefix_list: Optional[str] = None  # a managed prefix list id
+
+    @property
+    def peer(self) -> str:
+        return self.peer_group or self.cidr or self.prefix_list
 
     def resource_name(self, prefix: str) -> str:
         """Keyed by group, direction, peer and port, so no two rules share a name (group keys and CIDR keys
         hold no KEY_SEPARATOR)."""
-        peer = self.peer_group or physical_names.cidr_key(self.cidr)
+        peer = self.prefix_list or self.peer_group or physical_names.cidr_key(self.cidr)
         return physical_names.keyed_name(prefix, self.group, self.direction, peer, str(self.port))
 
     def legacy_name(self, prefix: str) -> str:
         """The name releases before keyed names gave the rule (hyphen-joined, ambiguous)."""
-        peer = self.peer_group or re.sub(r"[^0-9a-f]+", "-", self.cidr or "")
+        peer = self.prefix_list or self.peer_group or re.sub(r"[^0-9a-f]+", "-", self.cidr or "")
         return f"{prefix}-{self.group}-{self.direction}-{peer}-{self.port}"
 
     @property
     def description(self) -> str:
-        peer = self.peer_group or self.cidr
-        return f"{'from' if self.direction == 'ingress' else 'to'} {peer} on tcp/{self.port}"
+        return f"{'from' if self.direction == 'ingress' else 'to'} {self.peer} on tcp/{self.port}"
 
 
 def rule_specs(graph: MeshGraph, public_cidrs: list[str],
@@ -71,10 +77,11 @@ def rule_specs(graph: MeshGraph, public_cidrs: list[str],
             _add_pair(rules, group_key(access.source), group_key(Workload("color", access.target)), access.port)
     for workload in workloads:
         rules.add(RuleSpec(group_key(workload), "egress", HTTPS_PORT, cidr=ANYWHERE_IPV4))
+        rules.update(_egress_rules(graph, workload))
     for entry in graph.public_entries:
         if load_balancer_targets is None:
             _add_pair(rules, LOAD_BALANCER_GROUP, group_key(entry.gateway), entry.port)
-        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", entry.port, cidr=_normalized(cidr))
+        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", entry.internet_port, cidr=_normalized(cidr))
                      for cidr in public_cidrs)
     for color, port in load_balancer_targets or ():
         _add_pair(rules, LOAD_BALANCER_GROUP, group_key(Workload("color", color)), port)
@@ -84,6 +91,15 @@ def rule_specs(graph: MeshGraph, public_cidrs: list[str],
 def _add_pair(rules: set[RuleSpec], caller: str, callee: str, port: int) -> None:
     rules.add(RuleSpec(callee, "ingress", port, peer_group=caller))
     rules.add(RuleSpec(caller, "egress", port, peer_group=callee))
+
+
+def _egress_rules(graph: MeshGraph, workload: Workload) -> list[RuleSpec]:
+    """A color's `egress` entries: each to exactly its destination and port (a host: anywhere on that port)."""
+    if workload.kind != "color":
+        return []
+    return [RuleSpec(group_key(workload), "egress", entry.port,
+                     cidr=entry.cidr or (ANYWHERE_IPV4 if entry.host else None), prefix_list=entry.prefix_list)
+            for entry in graph.topology.colors[workload.name].egress]
 
 
 def _task_workloads(graph: MeshGraph, load_balancer_targets: Optional[tuple[tuple[str, int], ...]]) -> tuple[Workload, ...]:
@@ -145,6 +161,8 @@ class SecurityGroups(MeshComponent):
 def _peer_args(rule: RuleSpec, groups: dict[str, aws.ec2.SecurityGroup]) -> dict:
     if rule.peer_group:
         return {"referenced_security_group_id": groups[rule.peer_group].id}
+    if rule.prefix_list:
+        return {"prefix_list_id": rule.prefix_list}
     if ipaddress.ip_network(rule.cidr, strict=False).version == 6:
         return {"cidr_ipv6": rule.cidr}
     return {"cidr_ipv4": rule.cidr}

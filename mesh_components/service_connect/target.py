@@ -107,7 +107,7 @@ class ServiceConnectTarget:
                 timeout=aws.ecs.ServiceServiceConnectConfigurationServiceTimeoutArgs(
                     idle_timeout_seconds=service.timeout.idle_timeout_seconds,
                     per_request_timeout_seconds=service.timeout.per_request_timeout_seconds) if service.timeout else None)
-                for service in config.services],
+                for service in config.services] or None,  # none: a worker, a Service Connect client only
             log_configuration=aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
                 log_driver="awslogs", options=logging.apply(lambda values: values.for_stream(
                     f"{config.color}-service-connect")["options"])),

@@ -32,7 +32,14 @@ def _check_egress(subject: Subject, settings: Settings) -> Iterable[str]:
 
 def _listener_indexes(subject: Subject) -> list[int]:
     listeners = subject.props.items("spec", "listeners")
-    return list(range(len(listeners))) if isinstance(listeners, list) else []
+    return list(range(len(listeners))) if isinstance(listeners, list) and not stands_for_external_host(subject) else []
+
+
+def stands_for_external_host(subject: Subject) -> bool:
+    """A virtual node named after the DNS host it discovers models that host outside the mesh (AWS's external-traffic
+    pattern): no Envoy of its own, so nothing of it writes logs, probes or terminates TLS."""
+    host = subject.props.get("spec", "serviceDiscovery", "dns", "hostname")
+    return subject.type == VIRTUAL_NODE and isinstance(host, str) and host == subject.props.get("name")
 
 
 ACCESS_LOGS = PolicySpec(
@@ -44,7 +51,7 @@ ACCESS_LOGS = PolicySpec(
 
 def _check_access_logs(subject: Subject, settings: Settings) -> Iterable[str]:
     path = subject.props.get("spec", "logging", "accessLog", "file", "path")
-    if path is None:
+    if path is None and not stands_for_external_host(subject):
         yield subject.violation("writes no access log", 'set spec.logging.accessLog.file.path = "/dev/stdout"')
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+from .egress_destinations import too_wide
 from .mesh_edges import Workload, served_ports_by_workload, workload_groups, workload_label
 from .reading import PolicySpec, Settings, Subject, go_fold, stack_policy
 from .service_connect import SERVICE_CONNECT_KIND
@@ -139,8 +140,9 @@ def _range_problem(index: StackIndex, workloads: set[Workload], fronts: list, ru
 WORKLOAD_EGRESS = PolicySpec(
     "mesh-workload-egress",
     "Service Connect has no egress filter, so a Service Connect workload's security group lets traffic out only to other "
-    "Service Connect workloads' groups on a port they serve, and on tcp 443 (AWS APIs, image pulls) to any address or "
-    "prefix list.",
+    "Service Connect workloads' groups on a port they serve, on tcp 443 (AWS APIs, image pulls) to any address or "
+    "prefix list, and on one other tcp port to a destination outside the mesh: a network no wider than /8 (IPv4) or "
+    "/32 (IPv6), or a prefix list.",
 )
 HTTPS = ("tcp", 443)
 
@@ -167,7 +169,9 @@ def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iter
 def _egress_problem(rule: Rule, owners: dict[str, set[Workload]], served: dict[Workload, set[int]]) -> Optional[str]:
     ranges = [str(value) for value in [*rule.cidrs, *rule.prefix_lists] if isinstance(value, str)]
     if ranges and rule.single_port != HTTPS:
-        return f"to {', '.join(ranges)} on something other than tcp 443"
+        wide = [str(network) for network in rule.networks() if too_wide(network)]
+        if rule.protocol != "tcp" or rule.single_port is None or wide or rule.invalid_cidrs():
+            return f"to {', '.join(wide or ranges)} on something other than tcp 443 or one tcp port to a destination"
     peers = [group for group in [*rule.source_groups, *([rule.group_id] if rule.self_reference else [])] if isinstance(group, str)]
     for peer in peers:
         callees = owners.get(peer, set())

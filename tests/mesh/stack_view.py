@@ -23,7 +23,7 @@ LOAD_BALANCER_GROUP = "load-balancer"
 class Rule:
     group: str
     direction: str
-    peer: str  # a group owner, or a CIDR
+    peer: str  # a group owner, a CIDR or a prefix list id
     protocol: str
     from_port: int
     to_port: int
@@ -60,7 +60,7 @@ class StackView:
             for rule in self.of_type(token):
                 o = rule.outputs
                 peer = (self.group_owners[o["referencedSecurityGroupId"]] if "referencedSecurityGroupId" in o
-                        else o.get("cidrIpv4") or o.get("cidrIpv6"))
+                        else o.get("cidrIpv4") or o.get("cidrIpv6") or o.get("prefixListId"))
                 rules.add(Rule(self.group_owners[o["securityGroupId"]], direction, peer, o["ipProtocol"],
                                int(o["fromPort"]), int(o["toPort"])))
         return rules

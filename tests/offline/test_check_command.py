@@ -45,6 +45,7 @@ def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(po
         "lb-internet-facing-only-gateway", "envoy-admin-port-closed", "mesh-workload-groups-exclusive",
         "lb-reaches-gateway-envoy-listener", "iam-mesh-task-roles", "ecs-app-ports-cover-listeners",
         "mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role",
+        "ecs-proxy-egress-ignored",
     }
 
 

@@ -71,6 +71,18 @@ def allow_all_egress(doc):
     doc["mesh"]["egress_filter"] = "ALLOW_ALL"
 
 
+def add_egress_destination(doc):
+    doc["colors"]["red"]["egress"] = [{"host": "db.example.com", "port": 5432}]
+
+
+def remove_egress_destination(doc):
+    doc["colors"]["red"]["egress"] = []
+
+
+def change_public_port(doc):
+    doc["gateway"]["public_port"] = 443
+
+
 CASES = {
     # name: (edit, expected exit code, starts of lines the markdown must contain)
     "no change": (None, NOT_WIDENED, ["**No change**"]),
@@ -101,7 +113,19 @@ CASES = {
     "new color listener": (add_color_listener, WIDENED, ["| added | blue → red:9090 |",
                                                          "| red | http:80 | http:80, http2:9090 |"]),
     "egress opened": (allow_all_egress, WIDENED, ["- DROP_ALL → ALLOW_ALL"]),
+    "new egress destination": (add_egress_destination, WIDENED, [
+        "- new egress red → db.example.com:5432 (tcp, outside the mesh)",
+        "- added red → db.example.com:5432 (tcp, outside the mesh)"]),
+    "moved to a public port": (change_public_port, WIDENED, [
+        "- internet can reach gateway gateway on port 443",
+        "- the internet can now reach gateway `gateway` http:80 (public port 443) through the NLB"]),
 }
+
+
+def test_a_removed_egress_destination_narrows_access(write_variant, run_command):
+    old, new = write_variant("old", add_egress_destination), write_variant("new", remove_egress_destination)
+    code, out, _ = run_command("diff", old, new)
+    assert code == NOT_WIDENED and "- removed red → db.example.com:5432 (tcp, outside the mesh)" in out.splitlines()
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mesh_components.topology import checks, container_checks, egress_checks, worker_checks
-from mesh_components.app_mesh import capabilities
+from mesh_components.app_mesh import capabilities, egress_capabilities
 from mesh_components.app_mesh.capabilities import CAPABILITY_CHECKS
 from mesh_components.aws import fargate
 from mesh_components.topology.checks import ERROR_CHECKS
@@ -123,6 +123,13 @@ EXPECTED = {
         "11:44: gateway.routes.jobs.target: 'worker' is a worker (listeners: []) and serves nothing, so nothing can call it; call a color with listeners, or give it listeners",
     ],
     "worker_with_port.yaml": ["3:24: colors.worker.port: 'port' is written on a worker (listeners: [] serves nothing); remove port, or list the listeners it serves"],
+    "egress_prefix_list_on_app_mesh.yaml": ["6:23: colors.red.egress[0].prefix_list: a prefix list cannot be reached around Envoy: the proxy configuration's EgressIgnoredIPs takes addresses, not a prefix list id, and the list's entries change without a redeploy; write its networks as cidr entries, or reach the destination by host"],
+    "egress_two_tcp_destinations_on_one_port.yaml": [
+        "8:16: colors.red.egress[0].host: backend 'ledger' is already reached on tcp/443, and Envoy cannot tell two tcp destinations on one port apart; reach this host on another port, or with a protocol Envoy reads (http, http2, grpc)",
+        "10:16: colors.red.egress[2].host: host 'auth.example.com' is already reached on tcp/8443, and Envoy cannot tell two tcp destinations on one port apart; reach this host on another port, or with a protocol Envoy reads (http, http2, grpc)",
+    ],
+    "egress_host_port_two_protocols.yaml": ['8:14: colors.blue.egress[0].protocol: payments.example.com:80 is reached as http by colors.red.egress[0]; App Mesh models the host as one virtual node with one protocol per port; use the same protocol'],
+    "gateway_public_tls_and_tls.yaml": ['7:3: gateway.public_tls: public_tls and tls both terminate TLS: the network load balancer would decrypt and pass plain bytes to an Envoy expecting TLS; keep tls (Envoy terminates, the balancer passes TCP through) or public_tls (the balancer terminates)'],
 }
 
 
@@ -140,6 +147,7 @@ def test_broken_file_fails_with_exact_problems(name):
 def test_corpus_exercises_every_semantic_check_of_the_checks_module():
     own_checks = [check for check in (*ERROR_CHECKS, *CAPABILITY_CHECKS)
                   if check.__module__ in (checks.__name__, container_checks.__name__, egress_checks.__name__,
-                                         worker_checks.__name__, capabilities.__name__, fargate.__name__)]
+                                         worker_checks.__name__, capabilities.__name__, egress_capabilities.__name__,
+                                         fargate.__name__)]
     fired = {check.__name__ for check in own_checks for topology in parsed_models(BROKEN) if list(check(topology))}
     assert fired == {check.__name__ for check in own_checks}
