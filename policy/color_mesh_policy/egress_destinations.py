@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .ecs_tasks import proxy_properties
+from .mesh_edges import VIRTUAL_NODE, DeclaredMesh, Workload
 from .reading import Subject
-from .security_group_rules import RULE_TYPES, Network, rules_of
+from .security_group_rules import RULE_TYPES, Network, Rule, parse_network, rules_of
 from .stack_index import ECS_SERVICE, StackIndex
 
 WIDEST_PREFIX = {4: 8, 6: 32}
@@ -40,4 +42,57 @@ def bypass_problem(index: StackIndex, task: Subject, network: Network) -> Option
                     "security group does not hold the bypass to one destination")
         if any(rule.opens_every_port and any(other.overlaps(network) for other in rule.networks()) for rule in rules):
             return f"and a rule of ECS service '{service.name}' lets traffic to it out on every port"
+    return None
+
+
+def stands_for_external_host(node: Subject) -> bool:
+    """A virtual node named after the DNS host it discovers models that host outside the mesh (AWS's external-traffic
+    pattern): no Envoy runs it."""
+    host = node.props.get("spec", "serviceDiscovery", "dns", "hostname")
+    return node.type == VIRTUAL_NODE and isinstance(host, str) and host == node.props.get("name")
+
+
+def external_ports(index: StackIndex, declared: DeclaredMesh, workload: Workload) -> set[int]:
+    """Ports on which an App Mesh node reaches a host outside the mesh through its Envoy: the listener ports of the
+    external nodes (named after the host they discover by DNS) providing virtual services it lists as backends
+    (DROP_ALL lets it reach nothing else)."""
+    mesh, kind, name = workload
+    if kind != "virtualNode":
+        return set()
+    dns_nodes = {(node.props.get("meshName"), node.props.get("name")) for node in index.of_types((VIRTUAL_NODE,))
+                 if stands_for_external_host(node)}
+    ports: set[int] = set()
+    for service in declared.backends.get((mesh, name), ()):
+        provider = declared.providers.get((mesh, service))
+        if provider and provider[0] == "virtualNode" and (mesh, provider[1]) in dns_nodes:
+            ports |= declared.listener_ports.get((mesh, provider[1]), set())
+    return ports
+
+
+def bypassed_networks(index: StackIndex, group: str) -> list[set]:
+    """For each ECS service running in `group`: the networks its task's proxy lets bypass Envoy."""
+    found = []
+    for service in index.of_types((ECS_SERVICE,)):
+        if group in index.service_groups(service):
+            task = index.task_definition_of(service)
+            entries = str(proxy_properties(task.props).get("EgressIgnoredIPs") or "") if task else ""
+            found.append({network for network in map(parse_network, entries.split(",")) if network})
+    return found
+
+
+def app_mesh_egress_problem(rule: Rule, index: StackIndex, declared: DeclaredMesh, workload: Workload) -> Optional[str]:
+    """Why an App Mesh workload's egress to address ranges on a port other than 443 reaches more than its declared
+    destinations: a host (through Envoy, to anywhere on an external node's port) or a network its proxy bypasses."""
+    if rule.protocol != "tcp" or rule.single_port is None:
+        return "on something other than one tcp port"
+    port = rule.single_port[1]
+    if port in external_ports(index, declared, workload):
+        return None
+    if rule.prefix_lists:
+        return f"to a prefix list on tcp {port}, which no proxy configuration can let bypass Envoy"
+    bypassed = bypassed_networks(index, rule.group_id)
+    for network in rule.networks():
+        if too_wide(network) or not bypassed or not all(network in networks for networks in bypassed):
+            return (f"to {network} on tcp {port}, which is neither an external host's port it calls through Envoy nor a "
+                    "network its proxy lets bypass Envoy")
     return None

@@ -6,6 +6,7 @@ from typing import Iterable
 
 from pulumi_policy import EnforcementLevel
 
+from .egress_destinations import stands_for_external_host  # no Envoy of its own: nothing of it logs, probes or serves TLS
 from .mesh_edges import ROUTE, VIRTUAL_NODE
 from .reading import PolicySpec, Settings, Subject, is_unknown, resource_policy
 
@@ -34,12 +35,6 @@ def _listener_indexes(subject: Subject) -> list[int]:
     listeners = subject.props.items("spec", "listeners")
     return list(range(len(listeners))) if isinstance(listeners, list) and not stands_for_external_host(subject) else []
 
-
-def stands_for_external_host(subject: Subject) -> bool:
-    """A virtual node named after the DNS host it discovers models that host outside the mesh (AWS's external-traffic
-    pattern): no Envoy of its own, so nothing of it writes logs, probes or terminates TLS."""
-    host = subject.props.get("spec", "serviceDiscovery", "dns", "hostname")
-    return subject.type == VIRTUAL_NODE and isinstance(host, str) and host == subject.props.get("name")
 
 
 ACCESS_LOGS = PolicySpec(

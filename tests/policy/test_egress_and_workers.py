@@ -4,6 +4,9 @@ app-mesh, tests/service_connect/fixtures for service-connect, which every app-me
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pulumi_aws as aws
 import pytest
 
 from mesh_components.offline.runner import load_program_entry, run_program
@@ -12,7 +15,8 @@ from tests.traffic.stacks import FIXTURES, NODE
 
 SC_FIXTURES = FIXTURES.parents[1] / "service_connect" / "fixtures"
 
-from .verdicts import mandatory
+from .mesh_programs import build_mesh, node, workload
+from .verdicts import mandatory, names_in, of_policy
 
 METADATA = "169.254.170.2,169.254.169.254"
 CERTIFICATE = "arn:aws:acm:{}:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
@@ -154,3 +158,42 @@ def test_the_readme_shows_the_fixture_it_describes():
     fixture = (FIXTURES / "egress_and_workers.yaml").read_text(encoding="utf-8")
     missing = [line.strip() for line in section.splitlines() if line.strip() and line.strip() not in fixture]
     assert missing == []
+
+
+# --- the pack on App Mesh egress written by hand --------------------------------------------------------
+
+EGRESS_POLICY = "mesh-workload-egress"
+
+
+def with_external_database(*rules: tuple[str, str, int]):
+    """The policy tests' small mesh, a node `d` calling the external host db.example.com (tcp 5432), and egress rules
+    (workload, cidr, port) on the workloads' groups."""
+    def program():
+        mesh = build_mesh()
+        handle = SimpleNamespace(name="m")
+        aws.appmesh.VirtualNode("db", name="db.example.com", mesh_name="m", spec={
+            "listeners": [{"port_mapping": {"port": 5432, "protocol": "tcp"}}],
+            "service_discovery": {"dns": {"hostname": "db.example.com"}}})
+        aws.appmesh.VirtualService("db-service", name="db.example.com", mesh_name="m",
+                                   spec={"provider": {"virtual_node": {"virtual_node_name": "db.example.com"}}})
+        mesh.groups["d"] = workload("d", node("d", handle, ("db.example.com",)).arn)
+        for owner, cidr, port in rules:
+            aws.vpc.SecurityGroupEgressRule(f"{owner}-out-{port}", security_group_id=mesh.groups[owner].id,
+                                            cidr_ipv4=cidr, ip_protocol="tcp", from_port=port, to_port=port)
+    return program
+
+
+def test_app_mesh_egress_to_an_external_hosts_port_passes(judge):
+    verdicts = judge(with_external_database(("d", "0.0.0.0/0", 5432)))
+    assert not of_policy(verdicts, EGRESS_POLICY)
+
+
+@pytest.mark.parametrize("rule", [
+    pytest.param(("d", "0.0.0.0/0", 6379), id="a port no external host of it listens on"),
+    pytest.param(("a", "0.0.0.0/0", 5432), id="a node that does not call the external host"),
+    pytest.param(("a", "10.20.0.0/16", 6379), id="a network its proxy does not bypass"),
+    pytest.param(("gw", "10.20.0.0/16", 5432), id="the gateway"),
+])
+def test_app_mesh_egress_beyond_declared_destinations_is_refused(judge, rule):
+    found = of_policy(judge(with_external_database(rule)), EGRESS_POLICY, level="mandatory")
+    assert names_in(found, EGRESS_POLICY) == {f"{rule[0]}-out-{rule[2]}"}
