@@ -122,6 +122,18 @@ CASES = {
 }
 
 
+def add_public_tls(doc):
+    doc["gateway"]["public_tls"] = {"certificate": "arn:aws:acm:us-east-1:123456789012:certificate/edge"}
+
+
+def test_dropping_the_load_balancers_tls_weakens_and_adding_it_does_not(write_variant, run_command):
+    with_tls, without = write_variant("old", add_public_tls), write_variant("new")
+    code, out, _ = run_command("diff", with_tls, without)
+    assert code == WIDENED and "the load balancer no longer terminates TLS" in out
+    code, out, _ = run_command("diff", without, with_tls)
+    assert code == NOT_WIDENED and "TLS with arn:aws:acm:us-east-1:123456789012:certificate/edge" in out
+
+
 def test_a_removed_egress_destination_narrows_access(write_variant, run_command):
     old, new = write_variant("old", add_egress_destination), write_variant("new", remove_egress_destination)
     code, out, _ = run_command("diff", old, new)
