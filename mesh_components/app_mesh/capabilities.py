@@ -11,6 +11,7 @@ from ..topology.errors import Problem
 from ..topology.model import Topology
 from . import limits
 from .envoy_checks import check_envoy_images
+from .egress_capabilities import EGRESS_CAPABILITY_CHECKS
 from .observability_checks import OBSERVABILITY_CHECKS
 from .tls_material_checks import check_tls_material_sources
 
@@ -117,4 +118,5 @@ CAPABILITY_CHECKS = (
     check_fargate_sizes,
     check_envoy_images,
     *OBSERVABILITY_CHECKS,
+    *EGRESS_CAPABILITY_CHECKS,
 )

@@ -63,8 +63,14 @@ def app_ports(color: Color) -> tuple[int, ...]:
     return tuple(listener.port for listener in color.listeners)
 
 
-def proxy_configuration(app_ports: tuple[int, ...]) -> aws.ecs.TaskDefinitionProxyConfigurationArgs:
+def bypassed_cidrs(color: Color) -> tuple[str, ...]:
+    """The color's egress networks, each once: reached around Envoy (see egress_capabilities)."""
+    return tuple(dict.fromkeys(entry.cidr for entry in color.egress if entry.cidr is not None))
+
+
+def proxy_configuration(app_ports: tuple[int, ...],
+                        bypassed: tuple[str, ...] = ()) -> aws.ecs.TaskDefinitionProxyConfigurationArgs:
     return aws.ecs.TaskDefinitionProxyConfigurationArgs(
-        type="APPMESH", container_name=envoy.ENVOY_CONTAINER, properties=envoy.proxy_properties(app_ports))
+        type="APPMESH", container_name=envoy.ENVOY_CONTAINER, properties=envoy.proxy_properties(app_ports, bypassed))
 
 

@@ -67,12 +67,17 @@ def app_container(*, name: str, image: str, ports: tuple[int, ...], environment:
     }
 
 
-def proxy_properties(app_ports: tuple[int, ...]) -> dict[str, str]:
-    """ECS APPMESH proxy configuration: redirect the app's traffic through Envoy, except Envoy's own."""
+def proxy_properties(app_ports: tuple[int, ...], bypassed_cidrs: tuple[str, ...] = ()) -> dict[str, str]:
+    """ECS APPMESH proxy configuration: redirect the app's traffic through Envoy, except Envoy's own and the
+    traffic to `bypassed_cidrs` (a color's egress networks, which its security group alone limits).
+
+    A worker serves no port, but the ECS App Mesh CNI plugin refuses a configuration without AppPorts
+    ("missing required parameter appPorts"), so it names Envoy's own ingress port: no container maps it and
+    the worker's security group admits nothing, so no connection is ever redirected by it."""
     return {
         "IgnoredUID": ENVOY_UID,
         "ProxyIngressPort": str(PROXY_INGRESS_PORT),
         "ProxyEgressPort": str(PROXY_EGRESS_PORT),
-        "AppPorts": ",".join(str(port) for port in app_ports),
-        "EgressIgnoredIPs": ",".join(METADATA_ADDRESSES),
+        "AppPorts": ",".join(str(port) for port in app_ports or (PROXY_INGRESS_PORT,)),
+        "EgressIgnoredIPs": ",".join(METADATA_ADDRESSES + bypassed_cidrs),
     }

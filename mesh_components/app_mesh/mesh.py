@@ -17,10 +17,10 @@ import pulumi
 import pulumi_aws as aws
 
 from ..aws import physical_names
-from ..topology.graph import MeshGraph
+from ..topology.graph import ExternalHost, MeshGraph
 from ..aws.component import MeshComponent, renamed_from
 from .virtual_gateway import gateway_route_spec, virtual_gateway_spec
-from .virtual_node import virtual_node_spec
+from .virtual_node import external_node_spec, virtual_node_spec
 from .virtual_router import route_spec, virtual_router_spec
 
 
@@ -49,10 +49,12 @@ class AppMesh(MeshComponent):
         self.virtual_routers = {router: self._virtual_router(name, graph, router) for router in topology.routers}
         self.virtual_services = {
             **{color: self._virtual_service(name, graph, color, virtual_node_name=node.name)
-               for color, node in self.virtual_nodes.items()},
+               for color, node in self.virtual_nodes.items() if color in graph.services},  # workers have none
             **{router: self._virtual_service(name, graph, router, virtual_router_name=vr.name)
                for router, vr in self.virtual_routers.items()},
         }
+        self.external_services = {external.host: self._external_service(name, external)
+                                  for external in graph.external_hosts}
         self.virtual_gateway = self._virtual_gateway(name, graph) if topology.gateway else None
         self.register_outputs({
             "meshName": self.mesh.name,
@@ -93,6 +95,17 @@ class AppMesh(MeshComponent):
                                           mesh_name=self.mesh_name,
                                           spec=specs.VirtualServiceSpecArgs(provider=provider),
                                           opts=self.child())
+
+    def _external_service(self, name: str, external: ExternalHost) -> aws.appmesh.VirtualService:
+        """A host outside the mesh: a node named after it (a name with dots, so never a color's) and a virtual
+        service of the same name that callers list as a backend."""
+        node = aws.appmesh.VirtualNode(f"{name}-external-{external.host}-node", name=external.host,
+                                       mesh_name=self.mesh_name, spec=external_node_spec(external), opts=self.child())
+        provider = aws.appmesh.VirtualServiceSpecProviderArgs(
+            virtual_node=aws.appmesh.VirtualServiceSpecProviderVirtualNodeArgs(virtual_node_name=node.name))
+        return aws.appmesh.VirtualService(f"{name}-external-{external.host}-service", name=external.host,
+                                          mesh_name=self.mesh_name,
+                                          spec=aws.appmesh.VirtualServiceSpecArgs(provider=provider), opts=self.child())
 
     def _virtual_gateway(self, name: str, graph: MeshGraph) -> aws.appmesh.VirtualGateway:
         gateway = graph.topology.gateway

@@ -10,14 +10,14 @@ import pulumi
 from ..aws import physical_names
 from ..aws.component import MeshComponent, renamed_from
 from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget, WorkloadSpec
-from ..aws.load_balancer import LoadBalancer, LoadBalancerArgs
+from ..aws.load_balancer import LoadBalancer, LoadBalancerArgs, NlbListener
 from ..aws.task_role import TaskRoleArgs, application_grants
 from ..settings.stack_settings import StackSettings
 from ..topology.container_checks import configured_images
 from ..topology.container_settings import resolved_envoy
 from ..topology.graph import Workload
 from ..topology.model import Topology
-from .containers import EnvoySetup, app_ports, color_containers, gateway_containers, proxy_configuration
+from .containers import EnvoySetup, app_ports, bypassed_cidrs, color_containers, gateway_containers, proxy_configuration
 from .envoy import ENVOY_CONTAINER
 from .mesh import AppMesh, AppMeshArgs
 from .router_names import register_router_placeholders
@@ -69,7 +69,7 @@ class AppMeshTarget:
             "meshName": self.app_mesh.mesh.name,
             "meshArn": self.app_mesh.mesh.arn,
             "namespace": self.foundation.discovery.namespace.name,
-            "colorServices": {color: services[color].name for color in topology.colors},
+            "colorServices": {color: services[color].name for color in topology.colors if color in services},
             "routerServices": {router: services[router].name for router in topology.routers},
         }
 
@@ -78,9 +78,10 @@ class AppMeshTarget:
         node_arn = self.app_mesh.virtual_nodes[color_name].arn
         containers = pulumi.Output.all(node_arn, self.foundation.logging).apply(
             lambda values: color_containers(color_name, color, self.envoy_setup, *values))
+        registry = self.foundation.discovery.services.get(color_name)  # a worker has no name to register
         spec = self._spec(Workload("color", color_name), color, node_arn, containers,
-                          proxy=proxy_configuration(app_ports(color)),
-                          registry_arn=self.foundation.discovery.services[color_name].arn)
+                          proxy=proxy_configuration(app_ports(color), bypassed_cidrs(color)),
+                          registry_arn=registry.arn if registry else None)
         return self._workload(f"{self.name}-{color_name}", spec)
 
     def _gateway_workload(self) -> EcsWorkload:
@@ -110,7 +111,9 @@ class AppMeshTarget:
         network = self.foundation.network
         return LoadBalancer(f"{self.name}-load-balancer", LoadBalancerArgs(
             load_balancer_name=physical_names.load_balancer_name(self.graph.topology.mesh.name, self.stack),
-            ports=[listener.port for listener in self.graph.topology.gateway.listeners],
+            listeners=[NlbListener(listener.port, listener.reached_on, listener.protocol,
+                                   listener.public_tls.certificate if listener.public_tls else None)
+                       for listener in self.graph.topology.gateway.listeners],
             target_group_name=self._target_group_name, vpc_id=network.vpc_id, subnet_ids=network.public_subnet_ids,
             security_group_id=self.foundation.security_groups.load_balancer.id,
             deletion_protection=self.settings.deletion_protection), opts=self.parent.child())

@@ -17,12 +17,12 @@ import pulumi_aws as aws
 from ..service_connect.alb import (AlbListener, Conditions, FixedResponse, Forward, ListenerRule, TargetGroupKey,
                                    Transforms)
 from .component import MeshComponent
+# HTTPS listeners negotiate TLS 1.3 and 1.2 only, like the NLB's TLS listeners. Without a policy the API gives
+# ELBSecurityPolicy-2016-08 (TLS 1.0-1.2); AWS's Service Connect TLS guide puts this one in front of TLS 1.3 targets.
+from .load_balancer import TLS_POLICY
 
 TARGET_TYPE = "ip"
 FIXED_RESPONSE_CONTENT_TYPE = "text/plain"
-# HTTPS listeners negotiate TLS 1.3 (and 1.2). Without a policy the API gives ELBSecurityPolicy-2016-08 (TLS
-# 1.0-1.2); AWS's Service Connect TLS guide configures the ALB in front of TLS 1.3-only targets with this one.
-HTTPS_SECURITY_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class ApplicationLoadBalancer(MeshComponent):
         resource = aws.lb.Listener(
             f"{name}-listener-{listener.port}", load_balancer_arn=self.load_balancer.arn, port=listener.port,
             protocol=listener.protocol, certificate_arn=listener.certificate_arn,
-            ssl_policy=HTTPS_SECURITY_POLICY if listener.protocol == "HTTPS" else None,
+            ssl_policy=TLS_POLICY if listener.protocol == "HTTPS" else None,
             default_actions=[aws.lb.ListenerDefaultActionArgs(
                 type="fixed-response", fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
                     content_type=FIXED_RESPONSE_CONTENT_TYPE, status_code=str(listener.default_action.status_code)))],

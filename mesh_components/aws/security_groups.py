@@ -4,8 +4,10 @@ One group per workload (each color, the gateway) and one for the load balancer. 
 graph allows becomes an ingress rule on the callee's group and an egress rule on the caller's
 group: TCP, on the callee's listener port only. Workloads may also reach AWS endpoints and image
 registries on 443. Calls an AWS service carries between tasks from its regional managed prefix list (VPC
-Lattice) are opened towards and from that prefix list on their ports only (`PrefixListAccess`). Rules are
-separate resources (never inline blocks), so one style judges them all.
+Lattice) are opened towards and from that prefix list on their ports only (`PrefixListAccess`). Each `egress`
+entry of a color is one egress rule on its port: to its cidr or prefix list, or, for a host (a security group
+cannot filter by name; App Mesh's Envoy enforces the name), to anywhere. Rules are separate resources (never
+inline blocks), so one style judges them all.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .component import MeshComponent, renamed_from
 LOAD_BALANCER_GROUP = "load-balancer"
 HTTPS_PORT = 443
 ANYWHERE_IPV4 = "0.0.0.0/0"
+PREFIX_LIST_KEY_START = "prefix-list-"  # a PrefixListAccess's peer key; prefix list ids start with pl-
 
 
 def group_key(workload: Workload) -> str:
@@ -48,13 +51,13 @@ class PrefixListAccess:
 
     @property
     def peer_key(self) -> str:
-        return f"prefix-list-{self.key}"
+        return f"{PREFIX_LIST_KEY_START}{self.key}"
 
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One TCP rule on one port: `group` lets traffic in from / out to `peer_group`, `cidr` or the managed
-    prefix list `prefix_list` (a PrefixListAccess.peer_key)."""
+    """One TCP rule on one port: `group` lets traffic in from / out to `peer_group`, `cidr` or `prefix_list`:
+    a prefix list's id (a color's egress), or a PrefixListAccess.peer_key the component looks the id up for."""
 
     group: str
     direction: Literal["ingress", "egress"]
@@ -62,6 +65,10 @@ class RuleSpec:
     peer_group: Optional[str] = None
     cidr: Optional[str] = None
     prefix_list: Optional[str] = None
+
+    @property
+    def peer(self) -> str:
+        return self.peer_group or self.prefix_list or self.cidr
 
     def resource_name(self, prefix: str) -> str:
         """Keyed by group, direction, peer and port, so no two rules share a name (group keys, prefix-list keys
@@ -79,8 +86,7 @@ class RuleSpec:
 
     @property
     def description(self) -> str:
-        peer = self.peer_group or self.prefix_list or self.cidr
-        return f"{'from' if self.direction == 'ingress' else 'to'} {peer} on tcp/{self.port}"
+        return f"{'from' if self.direction == 'ingress' else 'to'} {self.peer} on tcp/{self.port}"
 
 
 def rule_specs(graph: MeshGraph, public_cidrs: list[str],
@@ -98,16 +104,26 @@ def rule_specs(graph: MeshGraph, public_cidrs: list[str],
             _add_pair(rules, group_key(access.source), group_key(Workload("color", access.target)), access.port)
     for workload in workloads:
         rules.add(RuleSpec(group_key(workload), "egress", HTTPS_PORT, cidr=ANYWHERE_IPV4))
+        rules.update(_egress_rules(graph, workload))
     for entry in graph.public_entries:
         if load_balancer_targets is None:
             _add_pair(rules, LOAD_BALANCER_GROUP, group_key(entry.gateway), entry.port)
-        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", entry.port, cidr=_normalized(cidr))
+        rules.update(RuleSpec(LOAD_BALANCER_GROUP, "ingress", entry.internet_port, cidr=_normalized(cidr))
                      for cidr in public_cidrs)
     for color, port in load_balancer_targets or ():
         _add_pair(rules, LOAD_BALANCER_GROUP, group_key(Workload("color", color)), port)
     if prefix_list_access is not None:
         rules.update(_prefix_list_rules(prefix_list_access))
     return sorted(rules, key=lambda rule: rule.resource_name(""))
+
+
+def _egress_rules(graph: MeshGraph, workload: Workload) -> list[RuleSpec]:
+    """A color's `egress` entries: each to exactly its destination and port (a host: anywhere on that port)."""
+    if workload.kind != "color":
+        return []
+    return [RuleSpec(group_key(workload), "egress", entry.port,
+                     cidr=entry.cidr or (ANYWHERE_IPV4 if entry.host else None), prefix_list=entry.prefix_list)
+            for entry in graph.topology.colors[workload.name].egress]
 
 
 def _carried(edge: CallEdge, access: Optional[PrefixListAccess]) -> bool:
@@ -203,8 +219,8 @@ def _peer_args(rule: RuleSpec, groups: dict[str, aws.ec2.SecurityGroup],
                prefix_list_id: Optional[pulumi.Output[str]]) -> dict:
     if rule.peer_group:
         return {"referenced_security_group_id": groups[rule.peer_group].id}
-    if rule.prefix_list:
-        return {"prefix_list_id": prefix_list_id}
+    if rule.prefix_list:  # the looked-up id for the PrefixListAccess's key; a color's egress names the id itself
+        return {"prefix_list_id": prefix_list_id if rule.prefix_list.startswith(PREFIX_LIST_KEY_START) else rule.prefix_list}
     if ipaddress.ip_network(rule.cidr, strict=False).version == 6:
         return {"cidr_ipv6": rule.cidr}
     return {"cidr_ipv4": rule.cidr}

@@ -7,8 +7,10 @@ old one did not. Precisely, when any of these holds:
    backend, a new router or gateway route target (even at weight 0), a callee's port moved to a port
    the caller could not reach before, or a renamed caller;
 2. a public entry (internet → gateway through the NLB, one per gateway listener port) is new: a
-   gateway was added, a listener moved to another port, or the gateway gained a listener;
-3. the mesh egress filter changed from DROP_ALL to ALLOW_ALL.
+   gateway was added, a listener (or its public_port) moved to another port, or the gateway gained a listener;
+3. the mesh egress filter changed from DROP_ALL to ALLOW_ALL;
+4. a color may reach a destination outside the mesh (an `egress` host, cidr or prefix list on a port) it
+   could not reach before.
 
 Not widening on their own: removed edges, weight changes between existing targets, protocol
 changes on an unchanged port, new gateway route prefixes that lead to services the gateway already
@@ -52,6 +54,19 @@ class WeightChange:
     new: Optional[int]  # None: the target left this route
 
 
+@dataclass(frozen=True, order=True)
+class EgressGrant:
+    """`color` may open connections to `destination` (a host, cidr or prefix list outside the mesh) on `port`."""
+
+    color: str
+    destination: str
+    port: int
+    protocol: str
+
+    def __str__(self) -> str:
+        return f"{self.color} → {self.destination}:{self.port} ({self.protocol}, outside the mesh)"
+
+
 @dataclass(frozen=True)
 class AccessDiff:
     edges_added: tuple[CallEdge, ...]
@@ -66,15 +81,18 @@ class AccessDiff:
     exposed_removed: tuple[str, ...]
     listeners: tuple[Change[str], ...]  # virtual services and the gateway, value = "protocol:port"
     egress_filter: Optional[Change[str]]
+    egress_added: tuple[EgressGrant, ...] = ()
+    egress_removed: tuple[EgressGrant, ...] = ()
 
     @property
     def widening_reasons(self) -> tuple[str, ...]:
         """Why access widened, one line per reason (empty when it did not); see the module docstring."""
         reasons = [f"new call edge {describe_edge(edge)}" for edge in self.edges_added]
-        reasons += [f"internet can reach gateway {entry.new.gateway.name} on port {entry.new.port}"
+        reasons += [f"internet can reach gateway {entry.new.gateway.name} on port {entry.new.internet_port}"
                     for entry in self.public_entries if entry.new and entry.old is None]
         if self.egress_filter and self.egress_filter.new == "ALLOW_ALL":
             reasons.append("mesh egress filter is now ALLOW_ALL: services may call anything, not just their backends")
+        reasons += [f"new egress {grant}" for grant in self.egress_added]
         return tuple(reasons)
 
     @property
@@ -86,7 +104,7 @@ class AccessDiff:
         return not any(
             (self.edges_added, self.edges_removed, self.callers, self.services, self.weights, self.router_routes,
              self.gateway_routes, self.public_entries, self.exposed_added, self.exposed_removed, self.listeners,
-             self.egress_filter)
+             self.egress_filter, self.egress_added, self.egress_removed)
         )
 
 
@@ -112,7 +130,14 @@ def diff_access(old: MeshGraph, new: MeshGraph) -> AccessDiff:
         exposed_removed=tuple(sorted(exposed_old - exposed_new)),
         listeners=_changes(_listeners(old), _listeners(new), changed_only=True),
         egress_filter=_single_change("egress_filter", old.topology.mesh.egress_filter, new.topology.mesh.egress_filter),
+        egress_added=tuple(sorted(_egress(new) - _egress(old))),
+        egress_removed=tuple(sorted(_egress(old) - _egress(new))),
     )
+
+
+def _egress(graph: MeshGraph) -> set[EgressGrant]:
+    return {EgressGrant(name, entry.destination, entry.port, entry.protocol)
+            for name, color in graph.topology.colors.items() for entry in color.egress}
 
 
 def _changes(old: dict[str, T], new: dict[str, T], *, changed_only: bool = False,
@@ -181,7 +206,7 @@ def _gateway_routes(graph: MeshGraph) -> dict[str, GatewayRoute]:
 
 
 def _public_entries(graph: MeshGraph) -> dict[str, PublicEntry]:
-    return {str(entry.port): entry for entry in graph.public_entries}
+    return {str(entry.internet_port): entry for entry in graph.public_entries}
 
 
 def _listeners(graph: MeshGraph) -> dict[str, str]:

@@ -63,7 +63,7 @@ def _add_gateway(graph: MeshGraph, nodes: list[Node], edges: list[Edge]) -> None
     listeners = ", ".join(f"{entry.protocol}:{entry.port}" for entry in entries)
     nodes.append(Node(INTERNET, "internet", ("internet",)))
     nodes.append(Node(gateway_key, "gateway", (graph.gateway.name, f"virtual gateway · {listeners}")))
-    edges.append(Edge(INTERNET, gateway_key, "public", "NLB " + ", ".join(f"tcp:{entry.port}" for entry in entries)))
+    edges.append(Edge(INTERNET, gateway_key, "public", "NLB " + ", ".join(f"tcp:{entry.internet_port}" for entry in entries)))
     for route in graph.topology.gateway.routes.values():
         label = route.match.prefix + (f" · priority {route.priority}" if route.priority is not None else "")
         edges.append(Edge(gateway_key, _service_key(graph, route.target), "gateway_route", label))
@@ -85,9 +85,10 @@ def _add_routers(graph: MeshGraph, nodes: list[Node], edges: list[Edge]) -> None
 
 def _add_colors(graph: MeshGraph, nodes: list[Node], edges: list[Edge]) -> None:
     unreachable = set(graph.unreachable_colors)
-    for name in graph.topology.colors:
-        service = graph.services[name]
-        lines = (name, service.dns_name, f"{service.protocol}:{service.port}")
+    for name, color in graph.topology.colors.items():
+        service = graph.services.get(name)  # a worker has none
+        lines = (name, service.dns_name, f"{service.protocol}:{service.port}") if service else (name, "worker · serves nothing")
+        lines += tuple(f"egress {entry}" for entry in color.egress)
         nodes.append(Node(node_key("color", name), "color", lines + (("no callers",) if name in unreachable else ())))
     for name in graph.topology.colors:
         for backend in graph.backends_of(name):

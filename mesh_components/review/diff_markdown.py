@@ -104,6 +104,8 @@ def _sections(review: Review) -> list[tuple[str, list[str], int]]:
                                              [[c.name, c.old, c.new] for c in diff.listeners]), _TABLE_HEADER_LINES),
         ("Mesh egress filter", [f"- {diff.egress_filter.old} → {diff.egress_filter.new}"] if diff.egress_filter else [],
          0),
+        ("Egress outside the mesh", [f"- added {grant}" for grant in diff.egress_added]
+         + [f"- removed {grant}" for grant in diff.egress_removed], 0),
         ("TLS", _table(["where", "old", "new", "weakens"],
                        [[c.where, c.old, c.new, c.weakened or "no"] for c in review.tls]), _TABLE_HEADER_LINES),
         ("Stack settings", _table(["setting", "old", "new", "weakens"],
@@ -160,7 +162,8 @@ def _show_gateway_route(route: GatewayRoute) -> str:
 
 
 def _show_entry(entry: PublicEntry) -> str:
-    return f"gateway `{entry.gateway.name}` {entry.protocol}:{entry.port}"
+    public = f" (public port {entry.public_port})" if entry.public_port else ""
+    return f"gateway `{entry.gateway.name}` {entry.protocol}:{entry.port}{public}"
 
 
 def _exposure(diff: AccessDiff) -> list[str]:

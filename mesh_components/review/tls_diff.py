@@ -9,7 +9,8 @@ sides (a new edge is widened access already). A change WEAKENS TLS when:
 3. a call stops enforcing TLS (no client policy, `enforce: false`, or the port left out of `ports`);
 4. an enforcing caller trusts more: another trust source or more CAs, more or no subject
    alternative names, or it stops presenting its client certificate;
-5. `mesh.tls` goes from `required` to `optional`.
+5. `mesh.tls` goes from `required` to `optional`;
+6. the load balancer stops terminating TLS for a gateway listener (`public_tls` removed).
 
 Certificate rotation (another certificate on the same listener) is reported, not weakening.
 """
@@ -36,7 +37,7 @@ class TlsChange:
 
 
 def diff_tls(old: MeshGraph, new: MeshGraph) -> tuple[TlsChange, ...]:
-    changes = list(_listener_changes(old, new)) + list(_client_changes(old, new))
+    changes = list(_listener_changes(old, new)) + list(_public_tls_changes(old, new)) + list(_client_changes(old, new))
     old_required, new_required = old.topology.mesh.tls, new.topology.mesh.tls
     if old_required != new_required:
         why = "mesh.tls is no longer required" if old_required == "required" else None
@@ -52,6 +53,23 @@ def _listeners(graph: MeshGraph) -> dict[str, Optional[ListenerTls]]:
         found.update({f"listener {gateway.name} (gateway):{listener.port}": listener.tls
                       for listener in gateway.listeners})
     return found
+
+
+def _public_tls(graph: MeshGraph) -> dict[str, Optional[str]]:
+    """The certificate the load balancer terminates TLS with, per gateway listener (None: it passes TCP or HTTP)."""
+    gateway = graph.topology.gateway
+    return {f"load balancer for {gateway.name} (gateway):{listener.port}":
+            listener.public_tls.certificate if listener.public_tls else None
+            for listener in (gateway.listeners if gateway else ())}
+
+
+def _public_tls_changes(old: MeshGraph, new: MeshGraph) -> Iterator[TlsChange]:
+    before, after = _public_tls(old), _public_tls(new)
+    for where in sorted(before.keys() & after.keys()):
+        was, now = before[where], after[where]
+        if was != now:
+            yield TlsChange(where, f"TLS with {was}" if was else "no TLS", f"TLS with {now}" if now else "no TLS",
+                            "the load balancer no longer terminates TLS" if was and not now else None)
 
 
 def _show_listener(tls: Optional[ListenerTls]) -> str:

@@ -27,6 +27,7 @@ from .lattice_access import lattice_access
 from .lattice_routers import called_routers, router_problems
 from .gateway_rules import TARGET, gateway_problems, gateway_routes_in_order
 from .workload_capabilities import WORKLOAD_CAPABILITY_CHECKS
+from .egress_capabilities import EGRESS_CAPABILITY_CHECKS
 from .service_connect_config import CLIENT_ALIAS_MAX, DISCOVERY_NAME_MAX, MS_PER_SECOND, discovery_name, tls_issuers
 
 Check = Callable[[Topology], Iterator[Problem]]
@@ -112,7 +113,7 @@ def check_listener_tls(topology: Topology) -> Iterator[Problem]:
 
 def check_gateway_listener_protocols(topology: Topology) -> Iterator[Problem]:
     for path, listener in gateway_listeners(topology):
-        if listener.protocol != "http" and not (listener.tls and listener.tls.certificate.acm):
+        if listener.protocol != "http" and not (listener.tls and listener.tls.certificate.acm) and not listener.public_tls:
             yield _error(f"an ALB speaks {listener.protocol} to clients only on HTTPS listeners; give this listener "
                          "tls with mode STRICT and an ACM certificate, or use protocol http", path + ("protocol",))
 
@@ -389,6 +390,7 @@ CAPABILITY_CHECKS: tuple[Check, ...] = (
     check_target_health_checks,
     check_target_health_check_ranges,
     check_fargate_task_sizes,
+    *EGRESS_CAPABILITY_CHECKS,
     warn_managed_resilience,
     warn_lattice_resilience,
     warn_router_auth_without_lattice,

@@ -69,6 +69,14 @@ def target_groups(topology: Topology) -> tuple[TargetGroup, ...]:
                              target_protocol(listeners[key])) for key in keys)
 
 
+def listener_certificate(listener: GatewayListener) -> Optional[str]:
+    """The ACM certificate the ALB listener serves: `public_tls`'s, or the gateway listener's own `tls` (the ALB is
+    the gateway here, so both mean the same listener; capabilities refuses both at once)."""
+    if listener.public_tls:
+        return listener.public_tls.certificate
+    return listener.tls.certificate.acm if listener.tls else None
+
+
 def gateway_routes_in_order(topology: Topology) -> tuple[tuple[str, GatewayRoute], ...]:
     """Gateway routes in the order App Mesh tries them."""
     by_specificity = [(name, route) for name, route, _ in MeshGraph(topology).gateway_routes_by_precedence]
@@ -134,8 +142,8 @@ class _Compiler:
             transforms = self._transforms(name, route, listener.protocol)
             rules += [ListenerRule(number * BLOCK + index, name, draft.router_route, draft.conditions, transforms,
                                    draft.action) for index, draft in enumerate(drafts)]
-        certificate = listener.tls.certificate.acm if listener.tls else None
-        return AlbListener(listener.port, "HTTPS" if certificate else "HTTP", certificate, tuple(rules))
+        certificate = listener_certificate(listener)
+        return AlbListener(listener.reached_on, "HTTPS" if certificate else "HTTP", certificate, tuple(rules))
 
     def _refuse(self, message: str, path: tuple) -> None:
         self.problems.append(Problem(f"{TARGET}: {message}", path=path))

@@ -161,7 +161,7 @@ class ServiceConnectTarget:
                     idle_timeout_seconds=service.timeout.idle_timeout_seconds,
                     per_request_timeout_seconds=service.timeout.per_request_timeout_seconds) if service.timeout else None,
                 tls=self._tls(service))
-                for service in config.services],
+                for service in config.services] or None,  # none: a worker, a Service Connect client only
             log_configuration=aws.ecs.ServiceServiceConnectConfigurationLogConfigurationArgs(
                 log_driver="awslogs", options=logging.apply(lambda values: values.for_stream(
                     f"{config.color}-service-connect")["options"])),

@@ -50,7 +50,7 @@ def _holder_listeners(path: tuple, holder: ListenerHolder) -> Iterator[tuple[tup
     if holder.listed:
         for index, listener in enumerate(holder.listeners):
             yield path + ("listeners", index), listener
-    else:
+    elif holder.listeners:  # else a worker: no listener
         yield path, holder.listeners[0]
 
 

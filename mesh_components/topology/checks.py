@@ -15,12 +15,15 @@ from typing import Callable
 from . import limits
 from .check_support import all_color_listeners, gateway_listeners
 from .container_checks import CONTAINER_CHECKS, CONTAINER_WARNINGS
+from .egress_checks import EGRESS_CHECKS
 from .errors import Problem
 from .graph import MeshGraph
 from .listener_checks import LISTENER_CHECKS, listener_protocols
 from .model import Color, Topology
+from .public_entry_checks import PUBLIC_ENTRY_CHECKS
 from .route_checks import GATEWAY_ROUTE_CHECKS, ROUTE_CHECKS
 from .tls_checks import TLS_CHECKS
+from .worker_checks import WORKER_CHECKS
 
 Check = Callable[[Topology], Iterator[Problem]]
 
@@ -190,7 +193,7 @@ def check_router_protocols(topology: Topology) -> Iterator[Problem]:
 def _target_protocol_problems(topology: Topology, protocol: str, targets: Iterable[str], path: tuple) -> Iterator[Problem]:
     for target in targets:
         color: Color | None = topology.colors.get(target)
-        if color is None:
+        if color is None or color.is_worker:  # a worker target: worker_checks
             continue
         speaking = [listener for listener in color.listeners if listener.protocol == protocol]
         if not speaking and len(color.listeners) == 1:
@@ -322,5 +325,8 @@ ERROR_CHECKS: tuple[Check, ...] = (
     *GATEWAY_ROUTE_CHECKS,
     *TLS_CHECKS,
     *CONTAINER_CHECKS,
+    *WORKER_CHECKS,
+    *EGRESS_CHECKS,
+    *PUBLIC_ENTRY_CHECKS,
 )
 WARNING_CHECKS: tuple[Check, ...] = (warn_unreachable_colors, *CONTAINER_WARNINGS)

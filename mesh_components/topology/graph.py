@@ -99,11 +99,25 @@ class CallerTls:
 
 @dataclass(frozen=True, order=True)
 class PublicEntry:
-    """The internet reaches `gateway`'s tasks through the network load balancer on `port`."""
+    """The internet reaches `gateway`'s listener on `port` through the load balancer, on `public_port` when
+    the load balancer's port differs (`internet_port` is the one the internet uses)."""
 
     gateway: Workload
     protocol: str
     port: int
+    public_port: Optional[int] = None
+
+    @property
+    def internet_port(self) -> int:
+        return self.public_port or self.port
+
+
+@dataclass(frozen=True, order=True)
+class ExternalHost:
+    """A DNS name outside the mesh some colors may reach, and the (port, protocol) pairs they reach it on."""
+
+    host: str
+    listeners: tuple[tuple[int, str], ...]
 
 
 class MeshGraph:
@@ -122,6 +136,8 @@ class MeshGraph:
         """Every virtual service by name: one per color and one per router."""
         services = {}
         for name, color in self.topology.colors.items():
+            if color.is_worker:  # serves nothing: no name to call
+                continue
             listeners = color.listeners
             services[name] = VirtualService(name, self.dns_name(name), "color", listeners[0].protocol, listeners[0].port,
                                             (name,), tuple(listener.port for listener in listeners))
@@ -195,7 +211,8 @@ class MeshGraph:
         gateway = self.topology.gateway
         if not gateway:
             return ()
-        return tuple(PublicEntry(self.gateway, listener.protocol, listener.port) for listener in gateway.listeners)
+        return tuple(PublicEntry(self.gateway, listener.protocol, listener.port, listener.public_port)
+                     for listener in gateway.listeners)
 
     @cached_property
     def public_entry(self) -> PublicEntry | None:
@@ -268,7 +285,23 @@ class MeshGraph:
     def unreachable_colors(self) -> tuple[str, ...]:
         """Colors that no color and no gateway route can reach: deployed, but nobody can call them."""
         reached = {edge.callee for edge in self.edges}
-        return tuple(name for name in self.topology.colors if name not in reached)
+        return tuple(name for name, color in self.topology.colors.items()
+                     if name not in reached and not color.is_worker)
+
+    @cached_property
+    def external_hosts(self) -> tuple[ExternalHost, ...]:
+        """Every `egress` host of every color, by name, each with the (port, protocol) pairs colors reach it on."""
+        pairs: dict[str, set[tuple[int, str]]] = {}
+        for color in self.topology.colors.values():
+            for entry in color.egress:
+                if entry.host is not None:
+                    pairs.setdefault(entry.host, set()).add((entry.port, entry.protocol))
+        return tuple(ExternalHost(host, tuple(sorted(pairs[host]))) for host in sorted(pairs))
+
+    @cached_property
+    def workers(self) -> tuple[str, ...]:
+        """Colors that serve nothing (`listeners: []`)."""
+        return tuple(name for name, color in self.topology.colors.items() if color.is_worker)
 
 
 def _specificity(route: GatewayRoute) -> tuple[int, int, int]:

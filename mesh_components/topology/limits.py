@@ -43,3 +43,10 @@ ACM_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certific
 ACM_PCA_ARN = re.compile(r"arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority/[A-Za-z0-9-]+")
 ACM_CERTIFICATE_ARN_SHAPE = "arn:aws:acm:<region>:<12-digit account>:certificate/<id>"
 ACM_PCA_ARN_SHAPE = "arn:aws:acm-pca:<region>:<12-digit account>:certificate-authority/<id>"
+
+# Egress destinations: a host is a DNS name of at least two labels (letters, digits, inner hyphens;
+# its last label not all digits, so never an address); a prefix list is a managed prefix list id.
+EGRESS_HOST_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+EGRESS_HOST_RULE = ("a DNS name of at least two dot-separated labels (lowercase letters, digits, inner hyphens, "
+                    f"each at most {DNS_LABEL_MAX}), at most {HOSTNAME_MAX} characters")
+PREFIX_LIST_ID = re.compile(r"pl-[0-9a-f]{8,17}")

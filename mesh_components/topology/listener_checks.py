@@ -35,12 +35,18 @@ def check_listener_layout(topology: Topology) -> Iterator[Problem]:
 def _layout_problems(owner_path: tuple, owner: str, spec) -> Iterator[Problem]:
     path = owner_path + ("listeners",)
     inline = spec.inline_listener_keys_given
-    if inline:
+    worker = not spec.listed and spec.EMPTY_LIST_SERVES_NOTHING
+    if inline and worker:
+        yield Problem(
+            f"{inline[0]!r} is written on a worker (listeners: [] serves nothing); "
+            f"remove {', '.join(inline)}, or list the listeners it serves",
+            path=owner_path + (inline[0],), on_key=True)
+    elif inline:
         yield Problem(
             f"{inline[0]!r} is written on {owner} and it also has listeners; "
             f"with listeners, put {', '.join(inline)} on each listener",
             path=owner_path + (inline[0],), on_key=True)
-    if not spec.listed:
+    if not spec.listed and not worker:
         yield Problem("listeners is empty; list at least one, or leave the key out and write port inline", path=path)
     first_with: dict[int, int] = {}
     for index, listener in enumerate(spec.written_listeners):

@@ -50,6 +50,12 @@ class Listener(ListenerFields):
     port: Port
 
 
+class PublicTls(Spec):
+    """TLS the load balancer terminates in front of a gateway listener."""
+
+    certificate: NonEmptyStr = Field(description="ACM certificate ARN the load balancer serves.")
+
+
 class GatewayListenerFields(Spec):
     """The gateway's listener keys, inherited by the gateway for its inline listener (port defaults to 80)."""
 
@@ -58,6 +64,15 @@ class GatewayListenerFields(Spec):
     health_check: Optional[HealthCheck] = Field(
         default=None, description="Probe of the gateway's own listener (its routes decide what answers); needs a path over http/http2.")
     tls: Optional[ListenerTls] = None
+    public_port: Optional[Port] = Field(
+        default=None, description="The load balancer's port for this listener, when it differs from port.")
+    public_tls: Optional[PublicTls] = Field(
+        default=None, description="Terminate TLS at the load balancer with this ACM certificate.")
+
+    @property
+    def reached_on(self) -> int:
+        """The port the internet reaches this listener on (the load balancer's)."""
+        return self.public_port or self.port
 
 
 class GatewayListener(GatewayListenerFields):

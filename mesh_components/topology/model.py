@@ -15,8 +15,9 @@ from typing import Annotated, Any, ClassVar, Literal, Optional
 from pydantic import (Field, PrivateAttr, SerializerFunctionWrapHandler, StrictBool, StrictInt, StrictStr,
                       model_serializer, model_validator)
 
+from .egress import Egress
 from .listeners import (INLINE_GATEWAY_LISTENER_KEYS, INLINE_LISTENER_KEYS, GatewayListener, GatewayListenerFields,
-                        GatewayProtocol, HealthCheck, Listener, ListenerFields, Protocol)
+                        GatewayProtocol, HealthCheck, Listener, ListenerFields, Protocol, PublicTls)
 from .matches import GatewayRouteMatch, HttpMethod, RouteMatch
 from .container_settings import STOP_TIMEOUT_MAX, STOP_TIMEOUT_MIN, EnvoySettings
 from .observability import AccessLog, Observability
@@ -44,6 +45,7 @@ class ListenerHolder(Spec):
 
     LISTENER_TYPE: ClassVar[type]
     INLINE_LISTENER_KEYS: ClassVar[tuple[str, ...]]
+    EMPTY_LIST_SERVES_NOTHING: ClassVar[bool] = False  # `listeners: []`: no listener (a worker), else the inline one
     _written_listeners: Optional[tuple] = PrivateAttr(default=None)
     _normalised: bool = PrivateAttr(default=False)
 
@@ -54,6 +56,8 @@ class ListenerHolder(Spec):
         self._normalised = True
         written = self.__dict__["listeners"]
         self._written_listeners = written
+        if written == () and self.EMPTY_LIST_SERVES_NOTHING:
+            return self
         if not written:
             inline = self.LISTENER_TYPE(**{key: getattr(self, key) for key in self.INLINE_LISTENER_KEYS})
             self.__dict__["listeners"] = (inline,)
@@ -119,14 +123,23 @@ class Color(ListenerHolder, ListenerFields):
     memory: MemoryMiB = 512
     count: TaskCount = Field(default=1, description="Desired number of tasks.")
     listeners: Optional[tuple[Listener, ...]] = Field(
-        default=None, description="Several listeners; then leave port, protocol and the other listener keys out.")
+        default=None, description="Several listeners; then leave port, protocol and the other listener keys out. "
+                                  "[]: a worker, which serves nothing and only calls out.")
     backends: tuple[NonEmptyStr, ...] = Field(default=(), description="Colors or routers this color may call.")
+    egress: tuple[Egress, ...] = Field(
+        default=(), description="Destinations outside the mesh this color may reach, each a host, cidr or prefix_list on a port.")
     backend_tls: Optional[ClientTls] = Field(default=None, description="Client TLS for every backend (replaces mesh.backend_tls).")
     backend_tls_for: dict[NonEmptyStr, ClientTls] = Field(default_factory=dict, description="Backend name -> client TLS for it.")
     access_log: AccessLog = Field(default_factory=AccessLog)
 
     LISTENER_TYPE: ClassVar[type] = Listener
     INLINE_LISTENER_KEYS: ClassVar[tuple[str, ...]] = INLINE_LISTENER_KEYS
+    EMPTY_LIST_SERVES_NOTHING: ClassVar[bool] = True
+
+    @property
+    def is_worker(self) -> bool:
+        """`listeners: []`: the color serves nothing (no listener, no name, no ingress); it only calls out."""
+        return not self.listeners
 
 
 class Route(Spec):
@@ -180,7 +193,8 @@ class Gateway(ListenerHolder, GatewayListenerFields):
     count: TaskCount = 1
     envoy: Optional[EnvoySettings] = Field(default=None, description="The gateway's Envoy (replaces mesh.envoy).")
     listeners: Optional[tuple[GatewayListener, ...]] = Field(
-        default=None, description="Several listeners; then leave port, protocol, health_check and tls out and give every route a match.port.")
+        default=None, description="Several listeners; then leave port, protocol, health_check, tls, public_port and public_tls out "
+                                  "and give every route a match.port.")
     backend_tls: Optional[ClientTls] = Field(default=None, description="Client TLS towards route targets (replaces mesh.backend_tls).")
     access_log: AccessLog = Field(default_factory=AccessLog)
     routes: dict[NonEmptyStr, GatewayRoute] = Field(default_factory=dict)

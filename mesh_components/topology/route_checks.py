@@ -208,8 +208,8 @@ GATEWAY_ROUTE_REACHES = {"http": ("http", "http2"), "http2": ("http", "http2"), 
 
 def _target_listeners(topology: Topology, target: str) -> Optional[list[tuple[str, int]]]:
     """(protocol, port) of each listener a gateway route to `target` may land on; None if it is unknown."""
-    if target in topology.colors:
-        return [(listener.protocol, listener.port) for listener in topology.colors[target].listeners]
+    if target in topology.colors:  # a worker (no listener): worker_checks
+        return [(listener.protocol, listener.port) for listener in topology.colors[target].listeners] or None
     if target in topology.routers:
         return [(topology.routers[target].protocol, topology.routers[target].port)]
     return None  # reported by check_gateway_targets

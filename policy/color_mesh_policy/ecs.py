@@ -22,7 +22,9 @@ from .ecs_tasks import (
     user_ids,
 )
 from .reading import STRING_LIST, INTEGER_LIST, PolicySpec, Settings, Subject, as_int, is_true, is_unknown, resource_policy, stack_policy
+from .egress_destinations import bypass_problem
 from .security_group_rules import parse_network
+from .stack_index import StackIndex
 
 ECS_SERVICE = "aws:ecs/service:Service"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -259,7 +261,9 @@ def _check_envoy_identity(subject: Subject, settings: Settings) -> Iterable[str]
 
 PROXY_EGRESS = PolicySpec(
     "ecs-proxy-egress-ignored",
-    "The proxy configuration ignores egress only to the task and instance metadata addresses and ignores no egress ports.",
+    "The proxy configuration ignores egress only to the task and instance metadata addresses, and to networks no wider "
+    "than /8 that the security groups of every ECS service running the task let out on one tcp port (a color's egress "
+    "cidr); it ignores no egress ports.",
     knobs={
         "allowedEgressIgnoredIps": (STRING_LIST, ["169.254.170.2", "169.254.169.254"]),
         "allowedEgressIgnoredPorts": (INTEGER_LIST, []),
@@ -273,17 +277,28 @@ def _split(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()] if value is not None else []
 
 
-def _check_proxy_egress(subject: Subject, settings: Settings) -> Iterable[str]:
+def _check_proxy_egress(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    for subject in index.of_types((TASK_DEFINITION,)):
+        for problem in _proxy_egress_problems(index, subject, settings):
+            yield subject.urn, problem
+
+
+def _proxy_egress_problems(index: StackIndex, subject: Subject, settings: Settings) -> Iterable[str]:
     if proxy_container_name(subject.props) is None:
         return
     properties = proxy_properties(subject.props)
     allowed = [parse_network(text) for text in settings["allowedEgressIgnoredIps"]]
     for entry in _split(properties.get("EgressIgnoredIPs")):
         network = parse_network(entry)
-        if network is None or not any(other and network.version == other.version and network.subnet_of(other) for other in allowed):
+        if network is not None and any(other and network.version == other.version and network.subnet_of(other) for other in allowed):
+            continue
+        problem = "is not a network" if network is None else bypass_problem(index, subject, network)
+        if problem:
             yield subject.violation(
-                f"proxy EgressIgnoredIPs includes {entry}: traffic to it skips Envoy and the mesh's egress filter",
-                "ignore only 169.254.170.2 and 169.254.169.254 (task and instance metadata)",
+                f"proxy EgressIgnoredIPs includes {entry}, which {problem}: traffic to it skips Envoy and the mesh's egress filter",
+                "ignore only 169.254.170.2 and 169.254.169.254 (task and instance metadata), and networks the task's own "
+                "security groups let out on one port",
             )
     allowed_ports = {str(port) for port in settings["allowedEgressIgnoredPorts"]}
     extra_ports = [port for port in _split(properties.get("EgressIgnoredPorts")) if port not in allowed_ports]
@@ -392,7 +407,7 @@ def policies() -> list:
         resource_policy(AWSVPC, task, _check_awsvpc),
         resource_policy(NO_PRIVILEGED, task, _check_privileged),
         resource_policy(PROXY_UID, task, _check_proxy_uid),
-        resource_policy(PROXY_EGRESS, task, _check_proxy_egress),
+        stack_policy(PROXY_EGRESS, _check_proxy_egress),
         resource_policy(MESH_PROXY, task, _check_mesh_proxy),
         stack_policy(APP_PORTS_COVER_LISTENERS, _check_app_ports_cover_listeners),
         resource_policy(CAPABILITIES, task, _check_capabilities),

@@ -6,6 +6,7 @@ from typing import Iterable
 
 from pulumi_policy import EnforcementLevel
 
+from .egress_destinations import stands_for_external_host  # no Envoy of its own: nothing of it logs, probes or serves TLS
 from .mesh_edges import ROUTE, VIRTUAL_NODE
 from .reading import PolicySpec, Settings, Subject, is_unknown, resource_policy
 
@@ -32,7 +33,8 @@ def _check_egress(subject: Subject, settings: Settings) -> Iterable[str]:
 
 def _listener_indexes(subject: Subject) -> list[int]:
     listeners = subject.props.items("spec", "listeners")
-    return list(range(len(listeners))) if isinstance(listeners, list) else []
+    return list(range(len(listeners))) if isinstance(listeners, list) and not stands_for_external_host(subject) else []
+
 
 
 ACCESS_LOGS = PolicySpec(
@@ -44,7 +46,7 @@ ACCESS_LOGS = PolicySpec(
 
 def _check_access_logs(subject: Subject, settings: Settings) -> Iterable[str]:
     path = subject.props.get("spec", "logging", "accessLog", "file", "path")
-    if path is None:
+    if path is None and not stands_for_external_host(subject):
         yield subject.violation("writes no access log", 'set spec.logging.accessLog.file.path = "/dev/stdout"')
 
 

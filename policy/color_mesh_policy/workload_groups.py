@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from .mesh_edges import Workload, served_ports_by_workload, workload_groups, workload_label
+from .egress_destinations import app_mesh_egress_problem, too_wide
+from .mesh_edges import DeclaredMesh, Workload, served_ports_by_workload, workload_groups, workload_label
 from .reading import PolicySpec, Settings, Subject, go_fold, stack_policy
 from .service_connect import SERVICE_CONNECT_KIND
 from .security_group_rules import DEFAULT_SECURITY_GROUP, RULE_TYPES, SECURITY_GROUP, Rule, is_public, rules_of
@@ -142,7 +143,10 @@ WORKLOAD_EGRESS = PolicySpec(
     "mesh-workload-egress",
     "Service Connect has no egress filter, so a Service Connect workload's security group lets traffic out only to other "
     "Service Connect workloads' groups on a port they serve, to VPC Lattice's prefix list on a port its VPC association "
-    "admits the workload on, and on tcp 443 (AWS APIs, image pulls) to any address or prefix list.",
+    "admits the workload on, on tcp 443 (AWS APIs, image pulls) to any address or prefix list, and on one other tcp "
+    "port to a destination outside the mesh: a network no wider than /8 (IPv4) or /32 (IPv6), or a prefix list. An App "
+    "Mesh workload's group lets address ranges out on a port other than tcp 443 only on one tcp port of an external "
+    "host its node calls through Envoy, or to a network its proxy lets bypass Envoy.",
 )
 HTTPS = ("tcp", 443)
 
@@ -151,10 +155,14 @@ def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iter
     index = StackIndex(resources)
     owners = workload_groups(index)
     served = served_ports_by_workload(index)
+    declared = DeclaredMesh(index)
     for subject in index.of_types(RULE_TYPES):
         for rule in rules_of(subject):
             if not rule.needs("direction", "group") or rule.direction != "egress" or not isinstance(rule.group_id, str):
                 continue
+            app_mesh = [workload for workload in owners.get(rule.group_id, ()) if workload[1] != SERVICE_CONNECT_KIND]
+            if app_mesh and rule.needs("peers", "protocol", "ports"):
+                yield from _app_mesh_egress(subject, rule, index, declared, app_mesh)
             callers = [workload for workload in owners.get(rule.group_id, ()) if workload[1] == SERVICE_CONNECT_KIND]
             if not callers or not rule.needs("peers", "protocol", "ports"):
                 continue
@@ -166,10 +174,26 @@ def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iter
                     "allow egress only to the callee's security group on the port it serves, and tcp 443 for AWS APIs")
 
 
+def _app_mesh_egress(subject: Subject, rule: Rule, index: StackIndex, declared: DeclaredMesh,
+                     workloads: list[Workload]) -> Iterable[tuple[str, str]]:
+    if not [value for value in [*rule.cidrs, *rule.prefix_lists] if isinstance(value, str)] or rule.single_port == HTTPS:
+        return
+    for workload in sorted(workloads):
+        problem = app_mesh_egress_problem(rule, index, declared, workload)
+        if problem:
+            yield subject.urn, subject.violation(
+                f"{rule.describe()} lets {_name(workload)} send {problem}, so what skips Envoy, or what Envoy may reach, "
+                "is wider than the mesh declares",
+                "let out address ranges only on an external host's port (its virtual node a backend) or to the networks "
+                "the proxy configuration's EgressIgnoredIPs names")
+
+
 def _egress_problem(rule: Rule, owners: dict[str, set[Workload]], served: dict[Workload, set[int]]) -> Optional[str]:
     ranges = [str(value) for value in [*rule.cidrs, *rule.prefix_lists] if isinstance(value, str)]
     if ranges and rule.single_port != HTTPS:
-        return f"to {', '.join(ranges)} on something other than tcp 443"
+        wide = [str(network) for network in rule.networks() if too_wide(network)]
+        if rule.protocol != "tcp" or rule.single_port is None or wide or rule.invalid_cidrs():
+            return f"to {', '.join(wide or ranges)} on something other than tcp 443 or one tcp port to a destination"
     peers = [group for group in [*rule.source_groups, *([rule.group_id] if rule.self_reference else [])] if isinstance(group, str)]
     for peer in peers:
         callees = owners.get(peer, set())

@@ -94,3 +94,28 @@ def test_no_gateway_means_no_gateway_edges(reference_data):
     graph = MeshGraph(topology_from(reference_data))
     assert graph.gateway is None and all(e.caller.kind == "color" for e in graph.edges)
     assert graph.gateway_routes_by_precedence == ()
+
+
+def test_a_worker_is_no_virtual_service_and_never_unreachable(reference_data):
+    reference_data["colors"]["worker"] = {"image": "x", "listeners": [], "backends": ["red"]}
+    graph = MeshGraph(topology_from(reference_data))
+    assert "worker" not in graph.services and graph.workers == ("worker",)
+    assert "worker" not in graph.unreachable_colors
+    assert CallEdge(Workload("color", "worker"), "red", "red", 80) in graph.edges
+
+
+def test_external_hosts_gather_every_colors_ports_and_protocols_per_host(reference_data):
+    reference_data["colors"]["red"]["egress"] = [{"host": "db.example.com", "port": 5432},
+                                                 {"cidr": "10.20.0.0/16", "port": 6379}]
+    reference_data["colors"]["blue"]["egress"] = [{"host": "db.example.com", "port": 5432},
+                                                  {"host": "db.example.com", "port": 8080, "protocol": "http"},
+                                                  {"host": "api.example.com", "port": 443}]
+    hosts = MeshGraph(topology_from(reference_data)).external_hosts
+    assert [(host.host, host.listeners) for host in hosts] == [
+        ("api.example.com", ((443, "tcp"),)), ("db.example.com", ((5432, "tcp"), (8080, "http")))]
+
+
+def test_a_public_port_is_what_the_internet_reaches(reference_data):
+    reference_data["gateway"]["public_port"] = 443
+    entry = MeshGraph(topology_from(reference_data)).public_entry
+    assert (entry.port, entry.public_port, entry.internet_port) == (80, 443, 443)

@@ -93,3 +93,30 @@ def test_a_peer_on_443_sits_beside_the_https_egress(reference_data):
     rules = rule_specs(MeshGraph(topology_from(reference_data)), ["0.0.0.0/0"])
     assert RuleSpec("color-blue", "egress", 443, peer_group="color-red") in rules
     assert RuleSpec("color-blue", "egress", 443, cidr="0.0.0.0/0") in rules
+
+
+def test_each_egress_entry_is_one_rule_to_exactly_its_destination_and_port(reference_data):
+    reference_data["colors"]["red"]["egress"] = [
+        {"host": "db.example.com", "port": 5432}, {"cidr": "10.20.0.0/16", "port": 6379},
+        {"prefix_list": "pl-0123456789abcdef0", "port": 5439}, {"host": "api.example.com", "port": 443}]
+    rules = rule_specs(MeshGraph(topology_from(reference_data)), ["0.0.0.0/0"])
+    outside = {(r.peer, r.port) for r in rules if r.group == "color-red" and not r.peer_group}
+    # a host is reached anywhere on its port (Envoy enforces the name); 443 to anywhere was there already
+    assert outside == {("0.0.0.0/0", 443), ("0.0.0.0/0", 5432), ("10.20.0.0/16", 6379), ("pl-0123456789abcdef0", 5439)}
+    prefix_list = next(r for r in rules if r.prefix_list)
+    assert prefix_list.resource_name("sg") == "sg-color-red.egress.pl-0123456789abcdef0.5439"
+    assert prefix_list.description == "to pl-0123456789abcdef0 on tcp/5439"
+
+
+def test_a_worker_gets_egress_but_no_ingress(reference_data):
+    reference_data["colors"]["worker"] = {"image": "x", "listeners": [], "backends": ["red"]}
+    rules = rule_specs(MeshGraph(topology_from(reference_data)), ["0.0.0.0/0"])
+    assert {(r.direction, r.peer, r.port) for r in rules if r.group == "color-worker"} == {
+        ("egress", "color-red", 80), ("egress", "0.0.0.0/0", 443)}
+
+
+def test_the_public_port_is_what_the_internet_reaches_and_the_gateway_port_what_the_balancer_reaches(reference_data):
+    reference_data["gateway"]["public_port"] = 443
+    rules = rule_specs(MeshGraph(topology_from(reference_data)), ["0.0.0.0/0"])
+    balancer = {(r.direction, r.peer, r.port) for r in rules if r.group == "load-balancer"}
+    assert balancer == {("ingress", "0.0.0.0/0", 443), ("egress", "gateway-gateway", 80)}

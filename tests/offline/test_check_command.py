@@ -48,6 +48,7 @@ def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(po
         "mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role",
         "iam-execution-role-secrets",
         "sg-rule-peers-resolvable",
+        "ecs-proxy-egress-ignored",
     }
 
 

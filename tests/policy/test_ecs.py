@@ -75,6 +75,39 @@ def test_proxy_egress_side_doors_are_refused(judge, properties):
     assert of_policy(judge(task(proxy_properties=properties)), "ecs-proxy-egress-ignored", level="mandatory")
 
 
+def bypass(ignored: str = "10.20.0.0/16", *, rule_cidr: str = "10.20.0.0/16", protocol: str = "tcp",
+           ports: tuple[int, int] = (6379, 6379), service: bool = True):
+    """A proxied task run by a service whose group lets `rule_cidr` out; the proxy lets `ignored` bypass Envoy."""
+    def program():
+        definition = task(proxy_properties={"EgressIgnoredIPs": f"{METADATA},{ignored}"})()
+        group = aws.ec2.SecurityGroup("sg", vpc_id="vpc-1")
+        aws.vpc.SecurityGroupEgressRule("out", security_group_id=group.id, cidr_ipv4=rule_cidr, ip_protocol=protocol,
+                                        from_port=ports[0], to_port=ports[1])
+        if service:
+            aws.ecs.Service("svc", cluster="c", task_definition=definition.arn, network_configuration={
+                "subnets": ["subnet-1"], "security_groups": [group.id], "assign_public_ip": False})
+    return program
+
+
+def test_a_bypassed_network_tied_to_one_egress_rule_on_one_port_passes(judge):
+    assert not of_policy(judge(bypass()), "ecs-proxy-egress-ignored")
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        pytest.param(bypass(service=False), id="no service runs the task"),
+        pytest.param(bypass(rule_cidr="10.0.0.0/8"), id="the group lets a wider network out"),
+        pytest.param(bypass(ports=(6379, 6380)), id="a port range"),
+        pytest.param(bypass(protocol="-1", ports=(0, 0)), id="all traffic to it"),
+        pytest.param(bypass("0.0.0.0/1", rule_cidr="0.0.0.0/1"), id="wider than /8"),
+    ],
+)
+def test_a_bypassed_network_not_held_to_one_destination_is_refused(judge, program):
+    found = of_policy(judge(program), "ecs-proxy-egress-ignored", level="mandatory")
+    assert found and any(network in found[0].message for network in ("10.20.0.0/16", "0.0.0.0/1"))
+
+
 def test_metadata_addresses_alone_pass_and_are_configurable(judge):
     assert not of_policy(judge(task()), "ecs-proxy-egress-ignored")
     program = task(proxy_properties={"EgressIgnoredPorts": "22"})

@@ -109,6 +109,20 @@ def test_nodes_without_access_logs_health_checks_or_tls_get_advisories(judge):
         assert all(v.enforcement_level == "advisory" for v in of_policy(verdicts, policy))
 
 
+def test_a_node_standing_for_an_external_host_gets_no_advisory_but_one_merely_using_dns_does(judge):
+    """An `egress` host: a node named after the host it discovers by DNS, which no Envoy runs."""
+    def program():
+        mesh = aws.appmesh.Mesh("mesh", spec={"egress_filter": {"type": "DROP_ALL"}})
+        for resource, name in (("external", "db.example.com"), ("internal", "db")):
+            aws.appmesh.VirtualNode(resource, name=name, mesh_name=mesh.name, spec={
+                "listeners": [{"port_mapping": {"port": 5432, "protocol": "tcp"}}],
+                "service_discovery": {"dns": {"hostname": "db.example.com"}}})
+
+    verdicts = judge(program)
+    for policy in ("mesh-access-logs", "mesh-listener-health-checks", "mesh-listener-tls"):
+        assert names_in(verdicts, policy) == {"internal"}
+
+
 def test_a_node_with_logs_health_checks_and_tls_gets_none(judge):
     def program():
         mesh = aws.appmesh.Mesh("mesh", spec={"egress_filter": {"type": "DROP_ALL"}})

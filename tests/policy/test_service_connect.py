@@ -284,6 +284,16 @@ def _callee_on_an_unserved_port(mesh):
     mesh.egress("out", "red", "blue", 9000)
 
 
+def _range_wider_than_a_destination(mesh):
+    aws.vpc.SecurityGroupEgressRule("out", security_group_id=mesh.groups["red"].id, cidr_ipv4="0.0.0.0/1",
+                                    ip_protocol="tcp", from_port=5432, to_port=5432)
+
+
+def _network_on_a_port_range(mesh):
+    aws.vpc.SecurityGroupEgressRule("out", security_group_id=mesh.groups["red"].id, cidr_ipv4="10.20.0.0/16",
+                                    ip_protocol="tcp", from_port=5432, to_port=5433)
+
+
 @pytest.mark.parametrize(
     "extra",
     [
@@ -291,6 +301,8 @@ def _callee_on_an_unserved_port(mesh):
         pytest.param(_all_traffic_to_ipv6_world, id="all traffic to the IPv6 world, legacy rule"),
         pytest.param(_database_group, id="a group that is no workload's"),
         pytest.param(_callee_on_an_unserved_port, id="a workload on a port it does not serve"),
+        pytest.param(_range_wider_than_a_destination, id="a range wider than /8 on one port"),
+        pytest.param(_network_on_a_port_range, id="a network on a port range"),
     ],
 )
 def test_egress_beyond_served_callees_and_https_is_refused(judge, extra):
@@ -303,7 +315,7 @@ def test_an_inline_egress_block_of_a_workload_group_is_judged(judge):
         mesh = build_service_connect()
         group = aws.ec2.SecurityGroup("violet-sg", vpc_id=VPC, egress=[
             {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]},
-            {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": ["10.0.0.0/8"]}])
+            {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": ["10.0.0.0/7"]}])
         mesh.groups["violet"] = group
         mesh.color("violet", group="violet")
 
@@ -317,6 +329,18 @@ def test_https_to_a_prefix_list_and_self_calls_on_served_ports_pass(judge):
                                         ip_protocol="tcp", from_port=443, to_port=443)
         mesh.egress("blue-self", "blue", "blue")
         mesh.ingress("blue-self-in", "blue", "blue")
+
+    verdicts = judge(with_stack(extra))
+    assert not of_policy(verdicts, EGRESS) and mandatory(verdicts) == []
+
+
+def test_a_destination_outside_the_mesh_on_one_port_passes(judge):
+    """A color's `egress`: a network no wider than /8, or a prefix list, on one tcp port."""
+    def extra(mesh):
+        aws.vpc.SecurityGroupEgressRule("database", security_group_id=mesh.groups["red"].id, cidr_ipv4="10.20.0.0/16",
+                                        ip_protocol="tcp", from_port=5432, to_port=5432)
+        aws.vpc.SecurityGroupEgressRule("warehouse", security_group_id=mesh.groups["red"].id,
+                                        prefix_list_id="pl-0123456789abcdef0", ip_protocol="tcp", from_port=5439, to_port=5439)
 
     verdicts = judge(with_stack(extra))
     assert not of_policy(verdicts, EGRESS) and mandatory(verdicts) == []

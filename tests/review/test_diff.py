@@ -86,6 +86,18 @@ def pin_an_older_envoy(doc):
     doc["mesh"]["envoy"] = {"image": "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.20.0.0-prod"}
 
 
+def add_egress_destination(doc):
+    doc["colors"]["red"]["egress"] = [{"host": "db.example.com", "port": 5432}]
+
+
+def remove_egress_destination(doc):
+    doc["colors"]["red"]["egress"] = []
+
+
+def change_public_port(doc):
+    doc["gateway"]["public_port"] = 443
+
+
 CASES = {
     # name: (edit, expected exit code, starts of lines the markdown must contain)
     "no change": (None, NOT_WIDENED, ["**No change**"]),
@@ -122,7 +134,31 @@ CASES = {
         f"- red: the execution role may now decrypt with `{KEY}`"]),
     "envoy image set in the topology": (pin_an_older_envoy, WIDENED, [
         "- `mesh.envoy.image`: replaces the stack's envoyImage, which cannot be compared offline"]),
+    "new egress destination": (add_egress_destination, WIDENED, [
+        "- new egress red → db.example.com:5432 (tcp, outside the mesh)",
+        "- added red → db.example.com:5432 (tcp, outside the mesh)"]),
+    "moved to a public port": (change_public_port, WIDENED, [
+        "- internet can reach gateway gateway on port 443",
+        "- the internet can now reach gateway `gateway` http:80 (public port 443) through the NLB"]),
 }
+
+
+def add_public_tls(doc):
+    doc["gateway"]["public_tls"] = {"certificate": "arn:aws:acm:us-east-1:123456789012:certificate/edge"}
+
+
+def test_dropping_the_load_balancers_tls_weakens_and_adding_it_does_not(write_variant, run_command):
+    with_tls, without = write_variant("old", add_public_tls), write_variant("new")
+    code, out, _ = run_command("diff", with_tls, without)
+    assert code == WIDENED and "the load balancer no longer terminates TLS" in out
+    code, out, _ = run_command("diff", without, with_tls)
+    assert code == NOT_WIDENED and "TLS with arn:aws:acm:us-east-1:123456789012:certificate/edge" in out
+
+
+def test_a_removed_egress_destination_narrows_access(write_variant, run_command):
+    old, new = write_variant("old", add_egress_destination), write_variant("new", remove_egress_destination)
+    code, out, _ = run_command("diff", old, new)
+    assert code == NOT_WIDENED and "- removed red → db.example.com:5432 (tcp, outside the mesh)" in out.splitlines()
 
 
 @pytest.mark.parametrize("case", CASES)

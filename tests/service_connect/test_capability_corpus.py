@@ -52,6 +52,12 @@ EXPECTED = {
     'discovery_name_too_long.yaml': [
         "3:3: colors.a234567890123456789012345678901234567890123456789012345678901: service-connect: the discovery name 'a234567890123456789012345678901234567890123456789012345678901_8080' for port 8080 is 66 characters; Service Connect allows 64; shorten the color's name",
     ],
+    'egress_host.yaml': [
+        "6:16: colors.red.egress[0].host: service-connect: a host cannot be enforced: security groups filter addresses, not names, and Service Connect has no egress filter, so every address on this port would be reachable; write the destination's network as cidr (or a prefix_list), or deploy with target app-mesh",
+    ],
+    'gateway_public_tls_and_tls.yaml': [
+        '7:3: gateway.public_tls: service-connect: public_tls and tls both make this ALB listener HTTPS (the ALB is the gateway on this target); keep one: public_tls with the certificate, or tls with certificate.acm',
+    ],
     'egress_allow_all.yaml': [
         '1:57: mesh.egress_filter: service-connect: ALLOW_ALL cannot be honoured: on this target security groups derived from backends decide what a task may reach, so undeclared calls would fail; use DROP_ALL and list every service each color calls in its backends',
     ],

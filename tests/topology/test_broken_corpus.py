@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mesh_components.topology import checks, container_checks, container_settings, permissions, secrets
-from mesh_components.app_mesh import capabilities, envoy_checks
+from mesh_components.topology import (checks, container_checks, container_settings, egress_checks, permissions,
+                                      secrets, worker_checks)
+from mesh_components.app_mesh import capabilities, egress_capabilities, envoy_checks
 from mesh_components.app_mesh.capabilities import CAPABILITY_CHECKS
 from mesh_components.aws import fargate
 from mesh_components.topology.checks import ERROR_CHECKS
@@ -93,7 +94,7 @@ EXPECTED = {
     "unknown_gateway_target.yaml": ["6:39: gateway.routes.all.target: unknown service 'rde' (known: red)"],
     "unknown_key.yaml": [
         "4:5: colors.red: missing required key 'image'",
-        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: access_log, backend_tls, backend_tls_for, backends, command, connection_pool, count, cpu, entry_point, env, envoy, health_check, health_check_command, image, listeners, managed_policies, memory, outlier_detection, permissions, port, protocol, secrets, secrets_kms_key, stop_timeout, timeouts, tls, working_directory",
+        "4:5: colors.red.imgae: unknown key 'imgae' (did you mean 'image'?); allowed here: access_log, backend_tls, backend_tls_for, backends, command, connection_pool, count, cpu, egress, entry_point, env, envoy, health_check, health_check_command, image, listeners, managed_policies, memory, outlier_detection, permissions, port, protocol, secrets, secrets_kms_key, stop_timeout, timeouts, tls, working_directory",
     ],
     "unknown_protocol.yaml": ["3:31: colors.red.protocol: 'https' is not allowed; allowed: http, http2, grpc, tcp"],
     "unknown_route_target.yaml": ["9:28: routers.router.routes.all.targets.bleu: unknown color 'bleu' (known: blue, red)"],
@@ -130,6 +131,34 @@ EXPECTED = {
     "secrets_kms_key_without_secrets.yaml": ["5:22: colors.red.secrets_kms_key: names a key but the color has no secrets to decrypt; remove it"],
     "stop_timeout_out_of_range.yaml": ["5:19: colors.red.stop_timeout: integer 300 is out of range; allowed: 2..120"],
     "working_directory_relative.yaml": ["5:24: colors.red.working_directory: working directory 'app' is relative; Docker takes an absolute path like /app"],
+    "egress_cidr_host_bits.yaml": ["6:16: colors.red.egress[0].cidr: '10.20.0.5/16' has host bits set; write the network address 10.20.0.0/16"],
+    "egress_cidr_ipv6.yaml": ["6:16: colors.red.egress[0].cidr: '2001:db8::/32' is IPv6, and the mesh's VPC is IPv4 only; write an IPv4 network"],
+    "egress_cidr_link_local.yaml": ["6:16: colors.red.egress[0].cidr: 169.254.169.254/32 overlaps 169.254.0.0/16 (link-local and loopback addresses: the task metadata endpoints and the routers' placeholder address), which egress may not name"],
+    "egress_cidr_not_a_network.yaml": ["6:16: colors.red.egress[0].cidr: 'db.example.com' is not a network; write an IPv4 network like 10.20.0.0/16 (one address: 10.20.0.5/32)"],
+    "egress_cidr_protocol_http.yaml": ['6:50: colors.red.egress[0].protocol: a cidr is reached as plain tcp (no proxy speaks http to it); write protocol: tcp or leave it out'],
+    "egress_cidr_whole_internet.yaml": ["6:16: colors.red.egress[0].cidr: 0.0.0.0/0 is wider than /8, most of the internet rather than a destination; write the destination's own network, or a host"],
+    "egress_host_in_namespace.yaml": ["6:16: colors.red.egress[0].host: 'blue.colors.local' is a name in the mesh's namespace colors.local; egress is for destinations outside the mesh: list mesh services in backends"],
+    "egress_host_is_an_address.yaml": ["6:16: colors.red.egress[0].host: '10.20.0.5' is an address, not a name; write it as cidr: 10.20.0.5/32"],
+    "egress_host_single_label.yaml": ["6:16: colors.red.egress[0].host: invalid host 'database'; allowed: a DNS name of at least two dot-separated labels (lowercase letters, digits, inner hyphens, each at most 63), at most 253 characters"],
+    "egress_listed_twice.yaml": ['7:9: colors.red.egress[1]: db.example.com:5432 is already listed as egress[0]; list each destination once'],
+    "egress_no_destination.yaml": ['6:9: colors.red.egress[0]: an egress entry needs exactly one of host, cidr, prefix_list (found none)'],
+    "egress_prefix_list_not_an_id.yaml": ["6:23: colors.red.egress[0].prefix_list: 'my-list' is not a managed prefix list id; write one like pl-0123456789abcdef0"],
+    "egress_protocol_udp.yaml": ["6:53: colors.red.egress[0].protocol: 'udp' is not allowed; allowed: http, http2, grpc, tcp"],
+    "egress_two_destinations.yaml": ['6:9: colors.red.egress[0]: an egress entry needs exactly one of host, cidr, prefix_list (found both host and cidr)'],
+    "egress_without_port.yaml": ["6:9: colors.red.egress[0]: missing required key 'port'"],
+    "worker_called.yaml": ["4:33: colors.blue.backends[0]: 'worker' is a worker (listeners: []) and serves nothing, so nothing can call it; call a color with listeners, or give it listeners"],
+    "worker_routed_to.yaml": [
+        "8:33: routers.api.routes.all.targets.worker: 'worker' is a worker (listeners: []) and serves nothing, so nothing can call it; call a color with listeners, or give it listeners",
+        "11:44: gateway.routes.jobs.target: 'worker' is a worker (listeners: []) and serves nothing, so nothing can call it; call a color with listeners, or give it listeners",
+    ],
+    "worker_with_port.yaml": ["3:24: colors.worker.port: 'port' is written on a worker (listeners: [] serves nothing); remove port, or list the listeners it serves"],
+    "egress_prefix_list_on_app_mesh.yaml": ["6:23: colors.red.egress[0].prefix_list: a prefix list cannot be reached around Envoy: the proxy configuration's EgressIgnoredIPs takes addresses, not a prefix list id, and the list's entries change without a redeploy; write its networks as cidr entries, or reach the destination by host"],
+    "egress_two_tcp_destinations_on_one_port.yaml": [
+        "8:16: colors.red.egress[0].host: backend 'ledger' is already reached on tcp/443, and Envoy cannot tell two tcp destinations on one port apart; reach this host on another port, or with a protocol Envoy reads (http, http2, grpc)",
+        "10:16: colors.red.egress[2].host: host 'auth.example.com' is already reached on tcp/8443, and Envoy cannot tell two tcp destinations on one port apart; reach this host on another port, or with a protocol Envoy reads (http, http2, grpc)",
+    ],
+    "egress_host_port_two_protocols.yaml": ['8:14: colors.blue.egress[0].protocol: payments.example.com:80 is reached as http by colors.red.egress[0]; App Mesh models the host as one virtual node with one protocol per port; use the same protocol'],
+    "gateway_public_tls_and_tls.yaml": ['7:3: gateway.public_tls: public_tls and tls both terminate TLS: the network load balancer would decrypt and pass plain bytes to an Envoy expecting TLS; keep tls (Envoy terminates, the balancer passes TCP through) or public_tls (the balancer terminates)'],
 }
 
 
@@ -148,6 +177,7 @@ def test_corpus_exercises_every_semantic_check_of_the_checks_module():
     own_checks = [check for check in (*ERROR_CHECKS, *CAPABILITY_CHECKS)
                   if check.__module__ in (checks.__name__, container_checks.__name__, capabilities.__name__, fargate.__name__,
                                          secrets.__name__, permissions.__name__, container_settings.__name__,
-                                         envoy_checks.__name__)]
+                                         envoy_checks.__name__, egress_checks.__name__, worker_checks.__name__,
+                                         egress_capabilities.__name__)]
     fired = {check.__name__ for check in own_checks for topology in parsed_models(BROKEN) if list(check(topology))}
     assert fired == {check.__name__ for check in own_checks}

@@ -13,7 +13,7 @@ import pytest
 
 from mesh_components.app_mesh import observability_checks
 from mesh_components.app_mesh.tls_material_checks import check_tls_material_sources
-from mesh_components.topology import listener_checks, route_checks, tls_checks
+from mesh_components.topology import listener_checks, public_entry_checks, route_checks, tls_checks
 from mesh_components.topology.checks import check_shared_name_space
 from tests.corpus import assert_fails_with_exactly, parsed_models
 
@@ -71,6 +71,15 @@ EXPECTED = {
     ],
     'gateway_listeners_and_inline_protocol.yaml': [
         "5:3: gateway.protocol: 'protocol' is written on the gateway and it also has listeners; with listeners, put protocol on each listener",
+    ],
+    'gateway_listeners_empty.yaml': [
+        '4:22: gateway.listeners: listeners is empty; list at least one, or leave the key out and write port inline',
+    ],
+    'gateway_public_port_taken.yaml': [
+        '7:14: gateway.listeners[1].port: the load balancer already listens on 443 for gateway.listeners[0]; give each listener its own public_port',
+    ],
+    'gateway_public_tls_not_acm.yaml': [
+        "6:29: gateway.public_tls.certificate: invalid ACM certificate ARN 'my-certificate'; expected arn:aws:acm:<region>:<12-digit account>:certificate/<id>",
     ],
     'gateway_listeners_route_without_port.yaml': [
         '8:14: gateway.routes.all.match: the gateway has several listeners (80, 8080); every route needs match.port naming one',
@@ -134,9 +143,6 @@ EXPECTED = {
     ],
     'listeners_duplicate_port.yaml': [
         '7:16: colors.red.listeners[1].port: port 80 is already used by listener 0; each listener needs its own port',
-    ],
-    'listeners_empty.yaml': [
-        '3:32: colors.red.listeners: listeners is empty; list at least one, or leave the key out and write port inline',
     ],
     'outlier_eject_zero_percent.yaml': [
         '5:112: colors.red.outlier_detection.max_ejection_percent: integer 0 is out of range; allowed: 1..100 (the AWS provider leaves a 0 out, so App Mesh would miss a required value; to eject nothing, leave outlier_detection out)',
@@ -305,7 +311,7 @@ EXPECTED = {
 
 FEATURE_CHECKS = (*listener_checks.LISTENER_CHECKS, *route_checks.ROUTE_CHECKS, *route_checks.GATEWAY_ROUTE_CHECKS,
                   *tls_checks.TLS_CHECKS, *observability_checks.OBSERVABILITY_CHECKS, check_shared_name_space,
-                  check_tls_material_sources)
+                  check_tls_material_sources, *public_entry_checks.PUBLIC_ENTRY_CHECKS)
 
 
 def test_every_broken_file_has_an_expectation():
