@@ -7,5 +7,5 @@ gateway into ALB listeners and listener rules (conditions from `alb_conditions`,
 colors call into VPC Lattice (shapes in `lattice`, least-privilege facts in `lattice_access`, their DNS
 names in `lattice_dns`), and `capabilities` reports, with
 document paths like every other check, what this target refuses (errors) or replaces with its own
-managed behaviour (warnings). FIDELITY.md is the feature-by-feature table.
+managed behaviour (warnings). The README's "Fidelity on service-connect" is the feature-by-feature table.
 """

@@ -3,7 +3,7 @@ would change, warnings where Service Connect (or the ALB) substitutes its own ma
 
 Each check is `Topology -> Iterator[Problem]` with the document path of the key to blame, like the
 topology's own checks, and runs on a topology that passed them. Every message starts with
-`service-connect:` and says what to do instead. FIDELITY.md lists every key and its fate.
+`service-connect:` and says what to do instead. The README's fidelity table lists every key and its fate.
 """
 
 from __future__ import annotations

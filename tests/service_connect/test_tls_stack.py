@@ -33,7 +33,7 @@ def served(name: str) -> dict:
 
 # mesh.tls required: every listener STRICT, every call enforcing TLS with the one CA. No gateway: the topology's
 # own check wants the gateway's calls enforced, which an ALB cannot do (capabilities refuse it). A color nobody
-# calls has no caller's CA to take its certificates from (refused, see FIDELITY.md), so every color is called.
+# calls has no caller's CA to take its certificates from (refused, see the README's fidelity table), so every color is called.
 TLS_REQUIRED = {
     "mesh": {"name": "color-mesh", "namespace": "colors.local", "egress_filter": "DROP_ALL", "tls": "required",
              "backend_tls": {"trust": {"acm": [CA]}}},
