@@ -61,6 +61,20 @@ def check_external_host_protocols(topology: Topology) -> Iterator[Problem]:
             first.setdefault(key, (entry.protocol, f"colors.{name}.egress[{index}]"))
 
 
+def check_hosts_under_required_tls(topology: Topology) -> Iterator[Problem]:
+    """`mesh.tls: required` promises TLS-enforced calls, and the policy pack's mesh-tls-required holds every virtual
+    node to it; an external host's node has no mesh TLS (its certificate comes from a public CA App Mesh cannot
+    trust here: file trust is refused), so it is refused now rather than by the pack at deploy time."""
+    if topology.mesh.tls != "required":
+        return
+    for name, color in topology.colors.items():
+        for index, entry in enumerate(color.egress):
+            if entry.host is not None:
+                yield Problem(f"{entry.host} would be called through Envoy without mesh TLS, and mesh.tls is required "
+                              "(the policy pack refuses such a call); reach it by cidr (around Envoy, the application's "
+                              "own TLS), or set mesh.tls: optional", path=("colors", name, "egress", index, "host"))
+
+
 def check_public_tls_with_listener_tls(topology: Topology) -> Iterator[Problem]:
     for path, listener in gateway_listeners(topology):
         if listener.public_tls and listener.tls:
@@ -70,4 +84,4 @@ def check_public_tls_with_listener_tls(topology: Topology) -> Iterator[Problem]:
 
 
 EGRESS_CAPABILITY_CHECKS = (check_prefix_lists, check_tcp_destinations_per_port, check_external_host_protocols,
-                            check_public_tls_with_listener_tls)
+                            check_hosts_under_required_tls, check_public_tls_with_listener_tls)

@@ -157,6 +157,7 @@ EXPECTED = {
         "8:16: colors.red.egress[0].host: backend 'ledger' is already reached on tcp/443, and Envoy cannot tell two tcp destinations on one port apart; reach this host on another port, or with a protocol Envoy reads (http, http2, grpc)",
         "10:16: colors.red.egress[2].host: host 'auth.example.com' is already reached on tcp/8443, and Envoy cannot tell two tcp destinations on one port apart; reach this host on another port, or with a protocol Envoy reads (http, http2, grpc)",
     ],
+    "egress_host_under_required_tls.yaml": ["7:16: colors.red.egress[0].host: api.example.com would be called through Envoy without mesh TLS, and mesh.tls is required (the policy pack refuses such a call); reach it by cidr (around Envoy, the application's own TLS), or set mesh.tls: optional"],
     "egress_host_port_two_protocols.yaml": ['8:14: colors.blue.egress[0].protocol: payments.example.com:80 is reached as http by colors.red.egress[0]; App Mesh models the host as one virtual node with one protocol per port; use the same protocol'],
     "gateway_public_tls_and_tls.yaml": ['7:3: gateway.public_tls: public_tls and tls both terminate TLS: the network load balancer would decrypt and pass plain bytes to an Envoy expecting TLS; keep tls (Envoy terminates, the balancer passes TCP through) or public_tls (the balancer terminates)'],
 }
