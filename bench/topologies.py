@@ -4,7 +4,12 @@ Shape: each color calls 1-3 other services (colors or routers), one router per 1
 one route over 2-3 weighted colors, and the gateway routes to about 10% of all services. The same
 (size, seed) always gives the same topology, so runs on different days are comparable.
 
-Every topology made here passes the real loader (`load_topology`): names are DNS labels, gateway
+`colors_call_routers=False` makes the same shape with routers reached only through the gateway:
+colors call colors, and the gateway's routes go to every router first, then to colors up to the same
+10%. That is what the service-connect target builds today (a router called by a color needs VPC
+Lattice, which it refuses until that is built); `for_target` picks the variant per target.
+
+Every topology made here passes the real loader for its target (`load_for_target`): names are DNS labels, gateway
 prefixes are distinct, router targets share the router's protocol, task sizes are Fargate's.
 """
 
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import yaml
 
@@ -35,7 +40,16 @@ def router_name(index: int) -> str:
     return f"router-{index:03d}"
 
 
-def generate_topology(colors: int, seed: int) -> dict[str, Any]:
+# Whether each target builds routers that colors call (service-connect: not until VPC Lattice is built).
+COLORS_CALL_ROUTERS = {"app-mesh": True, "service-connect": False}
+
+
+def for_target(colors: int, seed: int, target: str) -> dict[str, Any]:
+    """The topology of `colors` colors in the variant `target` deploys."""
+    return generate_topology(colors, seed, colors_call_routers=COLORS_CALL_ROUTERS[target])
+
+
+def generate_topology(colors: int, seed: int, *, colors_call_routers: bool = True) -> dict[str, Any]:
     """The topology document (plain data, as YAML would hold it) for `colors` colors."""
     if colors < 3:
         raise ValueError("a scale topology needs at least 3 colors (routers spread over 2-3 of them)")
@@ -45,15 +59,16 @@ def generate_topology(colors: int, seed: int) -> dict[str, Any]:
     services = color_names + router_names
     return {
         "mesh": {"name": MESH_NAME, "namespace": NAMESPACE, "egress_filter": "DROP_ALL"},
-        "colors": {name: _color(rng, name, services) for name in color_names},
+        "colors": {name: _color(rng, name, services if colors_call_routers else color_names) for name in color_names},
         "routers": {name: _router(rng, color_names) for name in router_names},
-        "gateway": _gateway(rng, services),
+        "gateway": _gateway(rng, services, () if colors_call_routers else router_names),
     }
 
 
 def _color(rng: random.Random, name: str, services: list[str]) -> dict[str, Any]:
     cpu, memory = rng.choice(TASK_SIZES)
-    others = [service for service in rng.sample(services, BACKENDS_PER_COLOR[1] + 1) if service != name]
+    others = [service for service in rng.sample(services, min(len(services), BACKENDS_PER_COLOR[1] + 1))
+              if service != name]
     return {
         "image": IMAGE,
         "port": rng.choice(PORTS),
@@ -76,8 +91,11 @@ def _router(rng: random.Random, color_names: list[str]) -> dict[str, Any]:
     }
 
 
-def _gateway(rng: random.Random, services: list[str]) -> dict[str, Any]:
-    exposed = sorted(rng.sample(services, max(1, round(len(services) * GATEWAY_SHARE))))
+def _gateway(rng: random.Random, services: list[str], first: Sequence[str]) -> dict[str, Any]:
+    """Routes to about 10% of all services: every one of `first`, then randomly chosen others."""
+    count = max(1, round(len(services) * GATEWAY_SHARE))
+    others = [service for service in services if service not in set(first)]
+    exposed = sorted([*first, *rng.sample(others, max(0, count - len(first)))])
     return {
         "name": "gateway",
         "protocol": "http",
