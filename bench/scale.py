@@ -1,9 +1,10 @@
 """Scale benchmark: the program's plan time against the Pulumi SDK floor, memory, and deployment depth.
 
-    venv/bin/python bench/scale.py --sizes 10,100,500,1000 --seed 7 --output bench/results.md
+    venv/bin/python bench/scale.py --sizes 10,100,500,1000 --seed 7 --output bench/results.md [--target T]
 
-For each size N it generates a topology of N colors (bench/topologies.py), then, each in a fresh
-Python process so timings and peak memory are not skewed by an earlier run:
+For each target (both by default) and each size N it generates a topology of N colors in the variant
+that target deploys (bench/topologies.py), then, each in a fresh Python process so timings and peak
+memory are not skewed by an earlier run:
 
 - load: `load_topology` on the YAML file (read, parse, model, semantic checks), best of a few runs;
 - program: the real program (`mesh_components.program.main`) under the shared offline runner;
@@ -41,6 +42,7 @@ REGION = "us-east-1"
 STACK_TYPE = "pulumi:pulumi:Stack"
 LOAD_REPEATS = 5
 DEFAULT_SIZES = (10, 100, 500, 1000)
+TARGETS = ("app-mesh", "service-connect")  # both by default, on the very same topologies
 
 
 # --- measurements in this process ----------------------------------------------------------------
@@ -77,40 +79,41 @@ def timed_run(run: Callable[[], Any]) -> tuple[Any, float, float, float]:
     return result, wall, cpu, max(0.0, peak - before)
 
 
-def measure_load(path: Path, repeats: int = LOAD_REPEATS) -> float:
-    """Best wall seconds of `load_topology(path)`: read, parse, validate the model, run every check."""
-    from mesh_components.topology.loader import load_topology
+def measure_load(path: Path, target: str, repeats: int = LOAD_REPEATS) -> float:
+    """Best wall seconds of `load_for_target(path, target)`: read, parse, validate the model, run every
+    check of the topology and of the target."""
+    from mesh_components.targets import load_for_target
 
-    load_topology(path)  # first use builds pydantic's validators; a real run pays that once, before the clock
+    load_for_target(path, target)  # first use builds pydantic's validators; a real run pays that once, before the clock
     best = float("inf")
     for _ in range(repeats):
         started = time.perf_counter()
-        load_topology(path)
+        load_for_target(path, target)
         best = min(best, time.perf_counter() - started)
     return best
 
 
-def program_config(topology: Path) -> dict[str, str]:
-    return {"aws:region": REGION, "color-mesh:topology": str(topology)}
+def program_config(topology: Path, target: str) -> dict[str, str]:
+    return {"aws:region": REGION, "color-mesh:topology": str(topology), "color-mesh:target": target}
 
 
-def run_real_program(topology: Path):
+def run_real_program(topology: Path, target: str):
     """The program exactly as `pulumi up` runs it, under the offline runner: a Recording."""
     from mesh_components.offline.runner import load_program_entry, read_project_name, run_program
 
     return run_program(load_program_entry(), stack=STACK, project=read_project_name(REPO),
-                       config=program_config(topology))
+                       config=program_config(topology, target))
 
 
-def measure_program(topology: Path) -> tuple[Run, list[dict], int, list[str]]:
-    """(run, floor plan, deployment depth, critical path) of the real program on `topology`.
+def measure_program(topology: Path, target: str) -> tuple[Run, list[dict], int, list[str]]:
+    """(run, floor plan, deployment depth, critical path) of the real program on `topology` for `target`.
 
     A run on a tiny topology first imports the provider modules the program uses and fills
     first-use caches, so the timed run measures the program, not Python's imports.
     """
     with tempfile.TemporaryDirectory(prefix="color-mesh-warm-up-") as workdir:
-        run_real_program(write_topology(generate_topology(3, seed=0), Path(workdir) / "warm-up.yaml"))
-    recording, wall, cpu, peak = timed_run(lambda: run_real_program(topology))
+        run_real_program(write_topology(generate_topology(3, 0), Path(workdir) / "warm-up.yaml"), target)
+    recording, wall, cpu, peak = timed_run(lambda: run_real_program(topology, target))
     depth, chain = deployment_depth(recording.resources)
     return Run(len(recording.resources), wall, cpu, peak), floor_plan(recording.resources), depth, chain
 
@@ -244,6 +247,7 @@ def deployment_depth(resources: Iterable) -> tuple[int, list[str]]:
 
 @dataclass(frozen=True)
 class SizeResult:
+    target: str
     size: int
     resources: int
     wall_seconds: float
@@ -285,17 +289,17 @@ def _best(runs: list[dict]) -> dict:
     return best
 
 
-def measure_size(size: int, seed: int, workdir: Path, repeats: int = 1) -> SizeResult:
-    topology = write_topology(generate_topology(size, seed), workdir / f"topology-{size}.yaml")
-    plan = workdir / f"floor-plan-{size}.json"
-    load = _child("load", str(topology))
+def measure_size(size: int, seed: int, workdir: Path, repeats: int = 1, target: str = "app-mesh") -> SizeResult:
+    topology = write_topology(generate_topology(size, seed), workdir / f"topology-{target}-{size}.yaml")
+    plan = workdir / f"floor-plan-{target}-{size}.json"
+    load = _child("load", str(topology), target)
     programs, floors = [], []
     for _ in range(repeats):  # interleaved, so a burst of other load hits both alike
-        programs.append(_child("program", str(topology), str(plan)))
+        programs.append(_child("program", str(topology), str(plan), target))
         floors.append(_child("floor", str(plan)))
     program, floor = _best(programs), _best(floors)
     return SizeResult(
-        size=size, resources=program["resources"], wall_seconds=program["wall_seconds"],
+        target=target, size=size, resources=program["resources"], wall_seconds=program["wall_seconds"],
         cpu_seconds=program["cpu_seconds"], peak_mib=program["peak_mib"], floor_resources=floor["resources"],
         floor_wall_seconds=floor["wall_seconds"], floor_cpu_seconds=floor["cpu_seconds"],
         floor_peak_mib=floor["peak_mib"], load_seconds=load["load_seconds"], depth=program["depth"],
@@ -307,9 +311,9 @@ def run_child(kind: str, args: list[str]) -> dict:
     import mesh_components.program  # noqa: F401 - same imports before the clock in every child
 
     if kind == "load":
-        return {"load_seconds": measure_load(Path(args[0]))}
+        return {"load_seconds": measure_load(Path(args[0]), args[1])}
     if kind == "program":
-        run, plan, depth, chain = measure_program(Path(args[0]))
+        run, plan, depth, chain = measure_program(Path(args[0]), args[2])
         Path(args[1]).write_text(json.dumps(plan))
         return {**asdict(run), "depth": depth, "critical_path": chain}
     if kind == "floor":
@@ -377,15 +381,27 @@ def critical_path_note(result: SizeResult) -> str:
         f"`{name}`" for name in result.critical_path)
 
 
+def by_target(results: list[SizeResult]) -> dict[str, list[SizeResult]]:
+    grouped: dict[str, list[SizeResult]] = {}
+    for result in results:
+        grouped.setdefault(result.target, []).append(result)
+    return grouped
+
+
 def results_markdown(results: list[SizeResult], *, seed: int, repeats: int, command: str) -> str:
+    """One section per target (its table and its longest chain), then the machine."""
     facts = "\n".join(f"- {key}: {value}" for key, value in machine().items())
+    sections = "".join(
+        f"## {target}\n\n"
+        f"{markdown_table(target_results)}\n\n"
+        f"{critical_path_note(target_results[-1])}\n\n"
+        for target, target_results in by_target(results).items())
     return (
         "# Scale benchmark results\n\n"
         f"Generated by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
         f"seed {seed}, best of {repeats} run(s) per size, each in a fresh process. "
         "Columns are explained in bench/README.md.\n\n"
-        f"{markdown_table(results)}\n\n"
-        f"{critical_path_note(results[-1])}\n\n"
+        f"{sections}"
         f"## Machine\n\n{facts}\n"
     )
 
@@ -403,20 +419,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the fastest counts")
     parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / "results.md")
+    parser.add_argument("--target", choices=TARGETS, action="append", dest="targets",
+                        help="measure this target (repeatable; default: every target)")
     parser.add_argument("--child", nargs="+", metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(run_child(args.child[0], args.child[1:])))
         return 0
+    targets = args.targets or list(TARGETS)
     results = []
     with tempfile.TemporaryDirectory(prefix="color-mesh-scale-") as workdir:
-        for size in args.sizes:
-            print(f"N = {size} ...", file=sys.stderr, flush=True)
-            results.append(measure_size(size, args.seed, Path(workdir), args.repeat))
-    print(text_table(results))
-    command = "python bench/scale.py " + " ".join(
-        f"--{key} {value}" for key, value in (("sizes", ",".join(map(str, args.sizes))), ("seed", args.seed),
-                                               ("repeat", args.repeat)))
+        for target in targets:
+            for size in args.sizes:
+                print(f"{target}, N = {size} ...", file=sys.stderr, flush=True)
+                results.append(measure_size(size, args.seed, Path(workdir), args.repeat, target))
+    for target, target_results in by_target(results).items():
+        print(f"{target}:\n{text_table(target_results)}")
+    options = [("sizes", ",".join(map(str, args.sizes))), ("seed", args.seed), ("repeat", args.repeat)]
+    options += [("target", target) for target in args.targets or ()]
+    command = "python bench/scale.py " + " ".join(f"--{key} {value}" for key, value in options)
     args.output.write_text(results_markdown(results, seed=args.seed, repeats=args.repeat, command=command))
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

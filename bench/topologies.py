@@ -4,7 +4,7 @@ Shape: each color calls 1-3 other services (colors or routers), one router per 1
 one route over 2-3 weighted colors, and the gateway routes to about 10% of all services. The same
 (size, seed) always gives the same topology, so runs on different days are comparable.
 
-Every topology made here passes the real loader (`load_topology`): names are DNS labels, gateway
+Every topology made here passes the real loader of every target (`load_for_target`): names are DNS labels, gateway
 prefixes are distinct, router targets share the router's protocol, task sizes are Fargate's.
 """
 
@@ -53,7 +53,8 @@ def generate_topology(colors: int, seed: int) -> dict[str, Any]:
 
 def _color(rng: random.Random, name: str, services: list[str]) -> dict[str, Any]:
     cpu, memory = rng.choice(TASK_SIZES)
-    others = [service for service in rng.sample(services, BACKENDS_PER_COLOR[1] + 1) if service != name]
+    others = [service for service in rng.sample(services, min(len(services), BACKENDS_PER_COLOR[1] + 1))
+              if service != name]
     return {
         "image": IMAGE,
         "port": rng.choice(PORTS),
@@ -77,7 +78,9 @@ def _router(rng: random.Random, color_names: list[str]) -> dict[str, Any]:
 
 
 def _gateway(rng: random.Random, services: list[str]) -> dict[str, Any]:
-    exposed = sorted(rng.sample(services, max(1, round(len(services) * GATEWAY_SHARE))))
+    """Routes to about 10% of all services, randomly chosen."""
+    count = max(1, round(len(services) * GATEWAY_SHARE))
+    exposed = sorted(rng.sample(services, count))
     return {
         "name": "gateway",
         "protocol": "http",

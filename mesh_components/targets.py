@@ -35,6 +35,11 @@ TARGETS = {
 DEPLOYABLE_TARGETS = tuple(name for name, target in TARGETS.items() if target.deployable)
 
 
+def not_a_target(name: str) -> str:
+    """What to say of a target name that is none, with the names that are."""
+    return f"{name!r} is not a target; targets: {', '.join(sorted(TARGETS))}"
+
+
 def load_for_target(path: str | os.PathLike[str], target: str = DEFAULT_TARGET) -> LoadResult:
     """The topology in `path`, checked for `target`; raises TopologyError listing every problem."""
     return load_topology_with_warnings(path, TARGETS[target].capability_checks)

@@ -16,8 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        graph = load_optional_topology(args)
+        graph, target = load_optional_topology(args)
     except CommandFailed as failed:
         return failed.exit_code
-    print(render_access_markdown(access_matrix(graph)), end="")
+    print(render_access_markdown(access_matrix(graph, target)), end="")
     return 0

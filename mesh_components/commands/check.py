@@ -1,6 +1,6 @@
-"""`check [--stack dev] [--policy-config FILE]`: the policy pack's verdicts on a stack, offline.
+"""`check [--stack dev] [--target T] [--policy-config FILE]`: the policy pack's verdicts on a stack, offline.
 
-Runs the program under the mock engine and hands every resource to the real policy pack as
+Runs the program (on the stack's target, or the one given) under the mock engine and hands every resource to the real policy pack as
 `pulumi preview --policy-pack policy` would. Exit 0: no mandatory violation (advisories may be
 printed). Exit 1: a mandatory violation, or the program refused its topology/config. Exit 2:
 unusable arguments (no such stack, unreadable policy config).
@@ -43,9 +43,10 @@ def run(args: argparse.Namespace) -> int:
     except PolicyPackError as error:
         print(f"check: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
-    recording = run_stack_or_report("check", args.stack, args.root)
-    if isinstance(recording, int):
-        return recording
+    ran = run_stack_or_report("check", args.stack, args.root, target=args.target)
+    if isinstance(ran, int):
+        return ran
+    recording, target = ran
     try:
         with PolicyPackProcess() as pack:
             verdicts = pack.analyze(recording, config)
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"check: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
     root = project_root() if args.root is None else args.root
-    print_verdicts(verdicts, recording, args.stack, _topology_file(args.stack, root))
+    print_verdicts(verdicts, recording, args.stack, _topology_file(args.stack, root), target)
     return EXIT_VIOLATIONS if any(verdict.is_mandatory for verdict in verdicts) else EXIT_CLEAN
 
 
@@ -71,7 +72,7 @@ def _resource_label(urn: str) -> str:
     return f"{qualified_type.rsplit('$', 1)[-1]} {name}"
 
 
-def print_verdicts(verdicts: list[Verdict], recording: Recording, stack: str, topology_file: str) -> None:
+def print_verdicts(verdicts: list[Verdict], recording: Recording, stack: str, topology_file: str, target: str) -> None:
     """A tally per policy first (large stacks have thousands of verdicts), then every verdict by resource,
     each with the topology or stack key that fixes it when the resource is this program's."""
     _print_tally(verdicts)
@@ -89,7 +90,7 @@ def print_verdicts(verdicts: list[Verdict], recording: Recording, stack: str, to
                 print(f"      in color-mesh: {hint}")
     mandatory = sum(verdict.is_mandatory for verdict in verdicts)
     print(
-        f"{stack}: {len(recording.resources)} resources checked, {mandatory} mandatory violation(s), "
+        f"{stack} on {target}: {len(recording.resources)} resources checked, {mandatory} mandatory violation(s), "
         f"{len(verdicts) - mandatory} advisory"
     )
 

@@ -20,8 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        graph = load_optional_topology(args)
+        graph, target = load_optional_topology(args)
     except CommandFailed as failed:
         return failed.exit_code
-    print(RENDERERS[args.format](build_diagram(graph)), end="")
+    print(RENDERERS[args.format](build_diagram(graph, target)), end="")
     return 0

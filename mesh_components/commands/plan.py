@@ -1,4 +1,5 @@
-"""`plan [PATH] [--stack dev] [--json]`: what `pulumi preview` would create, offline (no Pulumi CLI, no AWS)."""
+"""`plan [PATH] [--stack dev] [--target T] [--json]`: what `pulumi preview` would create, offline (no Pulumi CLI,
+no AWS), on the stack's target or the one given."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    recording = run_stack_or_report("plan", args.stack, topology=args.path, preview=True)
-    if isinstance(recording, int):
-        return recording
+    ran = run_stack_or_report("plan", args.stack, topology=args.path, preview=True, target=args.target)
+    if isinstance(ran, int):
+        return ran
+    recording, target = ran
     if args.json:
-        print(json.dumps(plan_data(recording, args.stack), indent=2, sort_keys=True))
+        print(json.dumps(plan_data(recording, args.stack, target), indent=2, sort_keys=True))
     else:
-        print(render_plan(recording, args.stack), end="")
+        print(render_plan(recording, args.stack, target), end="")
     return 0

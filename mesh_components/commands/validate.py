@@ -10,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from mesh_components.settings.stack_file import PROJECT, TOPOLOGY_KEY, StackConfigError, configured_target, topology_path
-from mesh_components.targets import DEFAULT_TARGET, TARGETS, load_for_target
+from mesh_components.review.command_support import STACK_HELP, add_target_argument, chosen_target
+from mesh_components.settings.stack_file import TOPOLOGY_KEY, StackConfigError, topology_path
+from mesh_components.targets import load_for_target
 from mesh_components.topology.errors import TopologyError
 from mesh_components.topology.graph import MeshGraph
 from mesh_components.topology.model import Topology
@@ -23,20 +24,16 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", help=f"topology file (default: the stack's {TOPOLOGY_KEY})")
-    parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml names the default file (default dev)")
-    parser.add_argument("--target", choices=sorted(TARGETS),
-                        help=f"deployment target whose capability checks run too (default: the stack's {PROJECT}:target "
-                             f"when the file comes from the stack, else {DEFAULT_TARGET})")
+    parser.add_argument("--stack", default="dev", help=STACK_HELP)
+    add_target_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         path = Path(args.path) if args.path else topology_path(args.stack)
-        target = args.target or (configured_target(args.stack, default=DEFAULT_TARGET) if not args.path else DEFAULT_TARGET)
+        target = chosen_target(args.target, args.stack)
     except StackConfigError as error:
         return _unusable(str(error))
-    if target not in TARGETS:
-        return _unusable(f"{PROJECT}:target {target!r} is not a target; targets: {', '.join(sorted(TARGETS))}")
     try:
         result = load_for_target(path, target)
     except TopologyError as error:

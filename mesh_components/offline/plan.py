@@ -33,10 +33,11 @@ def counts_by_type(recording: Recording) -> dict[str, int]:
     return dict(sorted(Counter(r.type for r in recording.resources).items()))
 
 
-def plan_data(recording: Recording, stack: str) -> dict[str, Any]:
-    """The plan as data: every resource with its parent and inputs, counts, outputs."""
+def plan_data(recording: Recording, stack: str, target: str) -> dict[str, Any]:
+    """The plan as data: the target, every resource with its parent and inputs, counts, outputs."""
     return {
         "stack": stack,
+        "target": target,
         "resources": [
             {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent or None, "custom": r.custom,
              "dependencies": list(r.dependencies), "inputs": r.inputs}
@@ -49,8 +50,8 @@ def plan_data(recording: Recording, stack: str) -> dict[str, Any]:
     }
 
 
-def render_plan(recording: Recording, stack: str) -> str:
-    lines = [f"Plan for stack {stack} (offline, mock engine: what `pulumi preview` would create)", ""]
+def render_plan(recording: Recording, stack: str, target: str) -> str:
+    lines = [f"Plan for stack {stack} on {target} (offline, mock engine: what `pulumi preview` would create)", ""]
     lines += _tree_lines(recording)
     counts = counts_by_type(recording)
     width = max((len(token) for token in counts), default=0)

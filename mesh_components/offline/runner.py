@@ -240,17 +240,20 @@ def load_program_entry() -> Callable[[], None]:
 
 
 def run_stack(stack: str = "dev", root: Path = Path("."), *, preview: bool = False,
-              topology: str | None = None) -> Recording:
+              topology: str | None = None, target: str | None = None) -> Recording:
     """Run the real program for `stack` with the config from its stack file, from `root`.
 
     `preview`: as `pulumi preview` (values assigned on creation are unknown). `topology`: this file
-    instead of the stack's `color-mesh:topology`; the stack file may then be absent.
+    instead of the stack's `color-mesh:topology`; the stack file may then be absent. `target`: this
+    deployment target instead of the stack's `color-mesh:target`.
     """
     root = Path(root).resolve()
     project = read_project_name(root)
     config = engine_config(root, stack, project, optional=topology is not None)
     if topology is not None:
         config[f"{project}:topology"] = topology
+    if target is not None:
+        config[f"{project}:target"] = target
     entry = load_program_entry()
     with _CWD_LOCK:  # the program resolves paths (the topology file) against the project dir
         previous = os.getcwd()

@@ -69,9 +69,12 @@ class _Budget:
 
 
 def _heading(review: Review) -> list[str]:
+    old_target, new_target = review.targets
     if review.title:
-        return [f"### {review.title}", "", f"Topology: `{review.old_name}` → `{review.new_name}`", ""]
-    return [f"### Access diff: `{review.old_name}` → `{review.new_name}`", ""]
+        target = f"`{new_target}`" if old_target == new_target else f"`{old_target}` → `{new_target}` (changed)"
+        return [f"### {review.title}", "", f"Topology: `{review.old_name}` → `{review.new_name}`", "",
+                f"Target: {target}", ""]
+    return [f"### Access diff on {new_target}: `{review.old_name}` → `{review.new_name}`", ""]
 
 
 def _verdict(review: Review) -> list[str]:
@@ -99,7 +102,7 @@ def _sections(review: Review) -> list[tuple[str, list[str], int]]:
                                  _old_new_rows(diff.router_routes, str)), _TABLE_HEADER_LINES),
         ("Gateway routes", _table(["change", "route", "old", "new"],
                                   _old_new_rows(diff.gateway_routes, _show_gateway_route)), _TABLE_HEADER_LINES),
-        ("Public exposure", _exposure(diff), 0),
+        ("Public exposure", _exposure(diff, _PUBLIC_ENTRY[review.target]), 0),
         ("Protocol and port changes", _table(["listener", "old", "new"],
                                              [[c.name, c.old, c.new] for c in diff.listeners]), _TABLE_HEADER_LINES),
         ("Mesh egress filter", [f"- {diff.egress_filter.old} → {diff.egress_filter.new}"] if diff.egress_filter else [],
@@ -166,11 +169,14 @@ def _show_entry(entry: PublicEntry) -> str:
     return f"gateway `{entry.gateway.name}` {entry.protocol}:{entry.port}{public}"
 
 
-def _exposure(diff: AccessDiff) -> list[str]:
+_PUBLIC_ENTRY = {"app-mesh": "through the NLB", "service-connect": "on the ALB"}  # what faces the internet
+
+
+def _exposure(diff: AccessDiff, entry_point: str) -> list[str]:
     body = []
     for entry in diff.public_entries:
         if entry.old is None:
-            body.append(f"- the internet can now reach {_show_entry(entry.new)} through the NLB")
+            body.append(f"- the internet can now reach {_show_entry(entry.new)} {entry_point}")
         elif entry.new is None:
             body.append(f"- no longer public: {_show_entry(entry.old)} is gone")
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mesh_components.targets import DEFAULT_TARGET
 from mesh_components.topology.graph import MeshGraph
 from mesh_components.topology.model import Mesh, Topology
 
@@ -35,6 +36,12 @@ class Review:
     base_problems: tuple[str, ...] = ()  # the base's own problems, shown as such
     title: str = ""
     grants: tuple[str, ...] = ()  # what the applications may newly do in AWS; each one widens
+    targets: tuple[str, str] = (DEFAULT_TARGET, DEFAULT_TARGET)  # (base, head): each side was loaded for its own
+
+    @property
+    def target(self) -> str:
+        """The head's target: how its facts are described (the NLB or the ALB in front of the gateway)."""
+        return self.targets[1]
 
     @property
     def widening_reasons(self) -> tuple[str, ...]:

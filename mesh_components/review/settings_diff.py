@@ -5,7 +5,8 @@ default. Each known key is judged on its own terms; a change to any other key (`
 `aws:profile`, a setting a newer program reads...) cannot be judged offline and so counts as a
 weakening: the gate fails closed.
 
-Weakening: `publicCidrs` admitting addresses it did not; tasks or the load balancer in another VPC
+Weakening: the target moving from app-mesh to service-connect (Envoy's per-caller enforcement goes; see
+`_target`); `publicCidrs` admitting addresses it did not; tasks or the load balancer in another VPC
 or in subnets the base did not use for them; the Envoy image from another repository or an older
 version; shorter log retention; deletion protection turned off. Reported, not weakening: the
 topology file (its content is compared separately), `vpcCidr` (no rule is built from it),
@@ -114,6 +115,16 @@ def _network(was: Any, now: Any) -> Optional[str]:
     return "; ".join(reasons) or None
 
 
+def _target(was: Any, now: Any) -> Optional[str]:
+    """Leaving App Mesh loses a layer: both targets admit the graph's calls with the same security-group rules,
+    but App Mesh's Envoy also holds each caller to its declared virtual services and their routes (and can
+    refuse anything else with DROP_ALL); Service Connect has no egress filter. The other way adds that layer."""
+    if was == "app-mesh" and now != "app-mesh":
+        return (f"the stack moves from App Mesh to {now}: security groups alone decide who reaches whom, Envoy no "
+                "longer holds callers to their declared services and routes")
+    return None
+
+
 def envoy_image_weakened(was: Any, now: Any) -> Optional[str]:
     old, new = _ENVOY_IMAGE.match(str(was)), _ENVOY_IMAGE.match(str(now))
     if not old or not new:
@@ -140,6 +151,7 @@ def _deletion_protection(was: Any, now: Any) -> Optional[str]:
 
 _JUDGES: dict[str, Callable[[Any, Any], Optional[str]]] = {
     f"{PROJECT}:topology": _not_weakening,
+    f"{PROJECT}:target": _target,
     f"{PROJECT}:publicCidrs": _public_cidrs,
     f"{PROJECT}:network": _network,
     f"{PROJECT}:envoyImage": envoy_image_weakened,

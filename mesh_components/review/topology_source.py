@@ -1,7 +1,7 @@
 """Where a reviewed topology comes from: a file, or `REV:path` read from git.
 
-Both go through the one loader, so a topology from git is validated exactly like a file, and its
-problems are reported against `REV:path`.
+Both go through the one loader (with a target's capability checks when one is named), so a topology from
+git is validated exactly like a file, and its problems are reported against `REV:path`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from mesh_components.topology.loader import load_topology, parse_topology
+from typing import Optional
+
+from mesh_components.targets import load_for_target, parse_for_target
+from mesh_components.topology.loader import load_topology_with_warnings, parse_topology
 from mesh_components.topology.model import Topology
 
 
@@ -17,12 +20,14 @@ class SourceError(Exception):
     """The argument names no readable topology: a missing git, revision or path. Not a topology problem."""
 
 
-def load_source(spec: str) -> Topology:
-    """Load `spec`: an existing file wins; otherwise `REV:path` (path from the repository root, as `git show`)."""
+def load_source(spec: str, target: Optional[str] = None) -> Topology:
+    """Load `spec`, checked for `target` too unless it is None: an existing file wins; otherwise `REV:path` (path
+    from the repository root, as `git show`)."""
     if Path(spec).exists() or ":" not in spec:
-        return load_topology(spec)
+        return (load_for_target(spec, target) if target else load_topology_with_warnings(spec)).topology
     revision, path = spec.split(":", 1)
-    return parse_topology(read_from_git(revision, path), spec).topology
+    raw = read_from_git(revision, path)
+    return (parse_for_target(raw, spec, target) if target else parse_topology(raw, spec)).topology
 
 
 def read_from_git(revision: str, path: str, cwd: Path | None = None) -> bytes:

@@ -42,7 +42,7 @@ class StackSettings(Settings):
 
     topology: str = Field(description="The topology file, relative to the project directory.")
     target: Literal["app-mesh", "service-connect"] = Field(
-        default="app-mesh", description="Deployment target: app-mesh or service-connect (ECS Service Connect with an ALB gateway; routers called by colors and listener TLS are not built yet).")
+        default="app-mesh", description="Deployment target: app-mesh or service-connect (ECS Service Connect with an ALB gateway, VPC Lattice for routers colors call).")
     envoy_image: str = Field(default=DEFAULT_ENVOY_IMAGE, alias="envoyImage",
                              description="Envoy image from AWS's repositories, pinned to a vX.Y.Z.W-prod (or -prod-fips) tag >= v1.17.2.0.")
     log_retention_days: StrictInt = Field(default=30, alias="logRetentionDays",

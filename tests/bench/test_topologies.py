@@ -1,26 +1,29 @@
-"""Generated scale topologies are valid and have the shape the benchmark promises."""
+"""Generated scale topologies are valid for the target they are made for and have the shape the benchmark promises."""
 
 from __future__ import annotations
 
 import pytest
 
 from bench.topologies import COLORS_PER_ROUTER, generate_topology, write_topology
+from mesh_components.targets import TARGETS, load_for_target
 from mesh_components.topology.graph import MeshGraph
-from mesh_components.topology.loader import load_topology_with_warnings
 
 SIZES = (3, 10, 57, 200)
 
 
+@pytest.mark.parametrize("target", sorted(TARGETS))
 @pytest.mark.parametrize("size", SIZES)
-def test_generated_topologies_pass_the_real_loader(size, tmp_path):
-    result = load_topology_with_warnings(write_topology(generate_topology(size, seed=7), tmp_path / "t.yaml"))
+def test_generated_topologies_pass_the_real_loader_of_every_target(size, target, tmp_path):
+    result = load_for_target(write_topology(generate_topology(size, 7), tmp_path / "t.yaml"), target)
     assert len(result.topology.colors) == size
     assert all(problem.severity == "warning" for problem in result.warnings)
 
 
+@pytest.mark.parametrize("target", sorted(TARGETS))
 @pytest.mark.parametrize("size", SIZES)
-def test_shape(size, tmp_path):
-    topology = load_topology_with_warnings(write_topology(generate_topology(size, 7), tmp_path / "t.yaml")).topology
+def test_shape(size, target, tmp_path):
+    path = write_topology(generate_topology(size, 7), tmp_path / "t.yaml")
+    topology = load_for_target(path, target).topology
     assert len(topology.routers) == max(1, size // COLORS_PER_ROUTER)
     for name, color in topology.colors.items():
         assert 1 <= len(color.backends) <= 3 and name not in color.backends
@@ -34,6 +37,14 @@ def test_shape(size, tmp_path):
 def test_same_seed_same_topology_other_seed_other_topology():
     assert generate_topology(100, 7) == generate_topology(100, 7)
     assert generate_topology(100, 7) != generate_topology(100, 8)
+
+
+def test_the_variant_without_router_calls_keeps_the_size_of_everything():
+    calling, not_calling = generate_topology(100, 7), generate_topology(100, 7, colors_call_routers=False)
+    assert calling["routers"].keys() == not_calling["routers"].keys()
+    assert calling["colors"].keys() == not_calling["colors"].keys()
+    assert len(calling["gateway"]["routes"]) == len(not_calling["gateway"]["routes"])
+    assert any(set(color["backends"]) & calling["routers"].keys() for color in calling["colors"].values())
 
 
 def test_too_small_a_mesh_is_refused():

@@ -35,7 +35,7 @@ def repo(tmp_path, monkeypatch, write_variant):
 def test_rev_path_against_the_work_tree(repo, run_command):
     code, out, err = run_command("diff", "HEAD:config/topology.yaml", "config/topology.yaml")
     assert (code, err) == (3, "")
-    assert out.startswith("### Access diff: `HEAD:config/topology.yaml` → `config/topology.yaml`")
+    assert out.startswith("### Access diff on app-mesh: `HEAD:config/topology.yaml` → `config/topology.yaml`")
     assert "| added | green → blue:80 |" in out.splitlines()
 
 

@@ -40,4 +40,4 @@ def test_readme_shows_the_current_diff_example(write_variant, run_command):
     assert code == 3
     body = out.split("\n", 1)[1]  # the heading names the temporary files
     readme = (REFERENCE.parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "### Access diff: `main:config/topology.yaml` → `config/topology.yaml`\n" + body in readme
+    assert "### Access diff on app-mesh: `main:config/topology.yaml` → `config/topology.yaml`\n" + body in readme

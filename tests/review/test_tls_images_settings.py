@@ -149,7 +149,8 @@ BASE = {"aws:region": "us-east-1", "color-mesh:topology": "config/topology.yaml"
     ({"color-mesh:network": {"vpcId": "vpc-1", "publicSubnetIds": ["subnet-1"], "privateSubnetIds": ["subnet-2"]}},
      "the stack moves to another VPC"),
     ({"aws:region": "eu-west-1"}, "a setting the review cannot judge offline changed"),
-    ({"color-mesh:target": "service-connect"}, "a setting the review cannot judge offline changed"),
+    ({"color-mesh:target": "service-connect"}, "the stack moves from App Mesh to service-connect: security groups "
+                                                "alone decide who reaches whom"),
 ])
 def test_settings_that_weaken(new, weakening):
     [change] = diff_settings(BASE, {**BASE, **new})
@@ -167,6 +168,13 @@ def test_settings_that_weaken(new, weakening):
 def test_settings_that_do_not_weaken(new):
     [change] = diff_settings(BASE, {**BASE, **new})
     assert change.weakened is None, change
+
+
+def test_moving_back_to_app_mesh_is_reported_not_weakening():
+    service_connect = {**BASE, "color-mesh:target": "service-connect"}
+    [change] = diff_settings(service_connect, BASE)  # unset: the default, app-mesh
+    assert (change.key, change.old, change.new, change.weakened) == (
+        "color-mesh:target", "service-connect", "app-mesh", None)
 
 
 def test_public_cidrs_are_compared_as_networks():
