@@ -18,6 +18,9 @@ RULE_PRIORITY_MAX = 50_000
 CONDITION_VALUES_PER_RULE = 5  # every value (and regex value) of every condition of one rule
 WILDCARDS_PER_RULE = 5  # '*' and '?' in the plain values of one rule
 FORWARD_TARGET_GROUPS_MAX = 5
+# Default quotas per Application Load Balancer (adjustable), default rules not counted.
+RULES_PER_LOAD_BALANCER = 100
+TARGET_GROUPS_PER_LOAD_BALANCER = 100
 WEIGHT_MAX = 999  # App Mesh weights (0-100) always fit
 CONDITION_VALUE_MAX_LENGTH = 128
 HTTP_HEADER_NAME_MAX = 40

@@ -21,6 +21,7 @@ every http, http2 and grpc gateway route.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Optional
 
 from ..topology.errors import Problem
@@ -31,6 +32,7 @@ from ..topology.model import GatewayRoute, Route, Router, Topology
 from . import alb_conditions
 from .alb import collect
 from .alb import (CONDITION_VALUES_PER_RULE, FORWARD_TARGET_GROUPS_MAX, NOT_FOUND, RULE_PRIORITY_MAX,
+                  RULES_PER_LOAD_BALANCER, TARGET_GROUPS_PER_LOAD_BALANCER,
                   WILDCARDS_PER_RULE, AlbListener, Conditions, FixedResponse, Forward, ListenerRule, Rewrite,
                   TargetGroup, TargetGroupKey, Transforms, Unsupported, WeightedTarget)
 from .gateway_rewrite import PathItem, original_path_items, path_rewrite, url_rewrite
@@ -55,8 +57,26 @@ def compile_gateway(topology: Topology) -> tuple[AlbListener, ...]:
 
 
 def gateway_problems(topology: Topology) -> tuple[Problem, ...]:
-    """What compiling the gateway found: errors (cannot be expressed) and warnings (unreachable rules)."""
-    return _Compiler(topology).run().problems
+    """What compiling the gateway found: errors (cannot be expressed) and warnings (unreachable rules, AWS's
+    default quotas exceeded)."""
+    compiled = _Compiler(topology).run()
+    if any(problem.is_error for problem in compiled.problems):
+        return compiled.problems
+    return compiled.problems + tuple(_quota_warnings(compiled.listeners))
+
+
+def _quota_warnings(listeners: tuple[AlbListener, ...]) -> Iterator[Problem]:
+    """AWS's default ALB quotas (Elastic Load Balancing quotas; adjustable, so warnings: the deployment fails
+    until they are raised). Default actions count towards neither."""
+    rules = [rule for listener in listeners for rule in listener.rules]
+    groups = {target.target_group for rule in rules if isinstance(rule.action, Forward) for target in rule.action.targets}
+    for count, quota, name in ((len(rules), RULES_PER_LOAD_BALANCER, "listener rules"),
+                               (len(groups), TARGET_GROUPS_PER_LOAD_BALANCER, "target groups")):
+        if count > quota:
+            yield Problem(f"{TARGET}: the ALB needs {count} {name}, and AWS allows {quota} per Application Load "
+                          f"Balancer by default; raise that quota (Service Quotas, Elastic Load Balancing) before "
+                          "deploying, or route fewer services through the gateway",
+                          path=("gateway", "routes"), severity="warning", on_key=True)
 
 
 def target_groups(topology: Topology) -> tuple[TargetGroup, ...]:

@@ -20,6 +20,9 @@ from mesh_components.topology.yaml_source import read_yaml
 BROKEN = Path(__file__).parent / "broken"
 
 EXPECTED = {
+    'alb_rules_quota.yaml': [
+        '5:3: warning: gateway.routes: service-connect: the ALB needs 101 listener rules, and AWS allows 100 per Application Load Balancer by default; raise that quota (Service Quotas, Elastic Load Balancing) before deploying, or route fewer services through the gateway',
+    ],
     'access_log_format_and_path.yaml': [
         '3:3: warning: colors.red: nothing calls this color: no color has it (or a router in front of it) as a backend and no gateway route leads to it; it will run but receive no calls',
         "5:24: warning: colors.red.access_log.path: service-connect: substituted: Service Connect writes access logs to the stack's log destination, not to a file",
