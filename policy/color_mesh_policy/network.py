@@ -17,6 +17,8 @@ from .security_group_rules import (
     within_any,
 )
 from .ecs_tasks import ADMIN_PORT_VARIABLE, TASK_DEFINITION, admin_port, containers, envoy_containers, port_mappings, proxy_properties
+from .lattice import Lattice
+from .lattice_prefix_lists import judged_here
 from .stack_index import StackIndex
 
 ECS_SERVICE = "aws:ecs/service:Service"
@@ -325,29 +327,34 @@ def _check_admin_port_closed(resources: list[Subject], settings: Settings) -> It
 
 REFERENCES_RESOLVABLE = PolicySpec(
     "sg-rule-peers-resolvable",
-    "Rules name peers the pack can judge: no prefix lists in ingress (unless allowed) and no cross-account group "
-    "references. Egress to a prefix list is judged as egress to anywhere, which it cannot exceed.",
+    "Rules name peers the pack can judge: no prefix lists in ingress (unless allowed, or VPC Lattice's into a Service "
+    "Connect workload, which lattice-prefix-list-rules judges) and no cross-account group references. Egress to a "
+    "prefix list is judged as egress to anywhere, which it cannot exceed.",
     knobs={"allowedPrefixListIds": (STRING_LIST, [])},
 )
 
 
-def _check_references(subject: Subject, settings: Settings) -> Iterable[str]:
+def _check_references(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
     allowed = set(settings["allowedPrefixListIds"])
-    for rule in rules_of(subject):
-        rule.needs("peers")
-        egress = rule.needs("direction") and rule.direction == "egress"  # no wider than the same rule to 0.0.0.0/0
-        for prefix_list in [] if egress else rule.prefix_lists:
-            if not is_unknown(prefix_list) and prefix_list not in allowed:
-                yield subject.violation(
-                    f"{rule.describe()} uses prefix list {prefix_list}, whose addresses cannot be checked here",
-                    "use CIDRs or security-group references, or add the prefix list to allowedPrefixListIds after review",
-                )
-        for group in rule.source_groups:
-            if isinstance(group, str) and "/" in group:
-                yield subject.violation(
-                    f"{rule.describe()} references {group} in another account, which cannot be checked",
-                    "reference a security group of this stack",
-                )
+    index = StackIndex(resources)
+    lattice = Lattice(index)
+    for subject in index.of_types(RULE_TYPES):
+        for rule in rules_of(subject):
+            rule.needs("peers")
+            egress = rule.needs("direction") and rule.direction == "egress"  # no wider than the same rule to 0.0.0.0/0
+            lattice_rule = rule.needs("group") and judged_here(lattice, rule)
+            for prefix_list in [] if egress or lattice_rule else rule.prefix_lists:
+                if not is_unknown(prefix_list) and prefix_list not in allowed:
+                    yield subject.urn, subject.violation(
+                        f"{rule.describe()} uses prefix list {prefix_list}, whose addresses cannot be checked here",
+                        "use CIDRs or security-group references, or add the prefix list to allowedPrefixListIds after review",
+                    )
+            for group in rule.source_groups:
+                if isinstance(group, str) and "/" in group:
+                    yield subject.urn, subject.violation(
+                        f"{rule.describe()} references {group} in another account, which cannot be checked",
+                        "reference a security group of this stack",
+                    )
 
 
 REFERENCES_IN_STACK = PolicySpec(
@@ -407,7 +414,7 @@ def policies() -> list:
         resource_policy(NO_EGRESS_ALL_TO_WORLD, rule_types, _check_egress_all),
         resource_policy(NO_ENVOY_ADMIN, rule_types + LB_LISTENERS + LB_TARGET_GROUPS + (TASK_DEFINITION,), _check_envoy_admin),
         stack_policy(ADMIN_PORT_CLOSED, _check_admin_port_closed),
-        resource_policy(REFERENCES_RESOLVABLE, rule_types, _check_references),
+        stack_policy(REFERENCES_RESOLVABLE, _check_references),
         stack_policy(REFERENCES_IN_STACK, _check_references_in_stack),
         resource_policy(NO_ENI_ATTACHMENT, (ENI_ATTACHMENT, NETWORK_INTERFACE), _check_eni),
     ]

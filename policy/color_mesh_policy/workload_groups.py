@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+from .lattice import Lattice
+from .lattice_prefix_lists import judged_here
 from .mesh_edges import Workload, served_ports_by_workload, workload_groups, workload_label
 from .reading import PolicySpec, Settings, Subject, go_fold, stack_policy
 from .service_connect import SERVICE_CONNECT_KIND
@@ -47,11 +49,14 @@ GROUPS_EXCLUSIVE = PolicySpec(
 def _check_groups_exclusive(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
     index = StackIndex(resources)
     owners = workload_groups(index)
+    lattice = Lattice(index)
     yield from _members(index, owners)
     for subject in index.of_types(RULE_TYPES):
         for rule in rules_of(subject):
             if not rule.needs("direction", "group", "peers") or rule.direction != "ingress" or not isinstance(rule.group_id, str) or rule.group_id not in owners:
                 continue
+            if judged_here(lattice, rule):
+                continue  # Lattice's prefix list: lattice-prefix-list-rules
             yield from _foreign_ingress(index, owners, subject, rule)
 
 
@@ -149,13 +154,14 @@ def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iter
     index = StackIndex(resources)
     owners = workload_groups(index)
     served = served_ports_by_workload(index)
+    lattice = Lattice(index)
     for subject in index.of_types(RULE_TYPES):
         for rule in rules_of(subject):
             if not rule.needs("direction", "group") or rule.direction != "egress" or not isinstance(rule.group_id, str):
                 continue
             callers = [workload for workload in owners.get(rule.group_id, ()) if workload[1] == SERVICE_CONNECT_KIND]
-            if not callers or not rule.needs("peers", "protocol", "ports"):
-                continue
+            if not callers or not rule.needs("peers", "protocol", "ports") or judged_here(lattice, rule):
+                continue  # (Lattice's prefix list: lattice-prefix-list-rules)
             problem = _egress_problem(rule, owners, served)
             if problem:
                 yield subject.urn, subject.violation(

@@ -70,7 +70,7 @@ class ServiceConnectMesh:
                                         ip_protocol="tcp", from_port=port, to_port=port)
 
     def color(self, name: str, *, load_balancers=None, task: Optional[aws.ecs.TaskDefinition] = None,
-              group: Optional[str] = None, **connect_options) -> aws.ecs.Service:
+              group: Optional[str] = None, lattice: Optional[list[dict]] = None, **connect_options) -> aws.ecs.Service:
         if group is None:
             self.groups[name] = aws.ec2.SecurityGroup(f"{name}-sg", vpc_id=VPC)
             aws.vpc.SecurityGroupEgressRule(f"{name}-to-aws", security_group_id=self.groups[name].id, ip_protocol="tcp",
@@ -81,7 +81,7 @@ class ServiceConnectMesh:
             f"{name}-svc", name=name, cluster=self.cluster.arn, task_definition=task.arn, desired_count=1, launch_type="FARGATE",
             network_configuration={"subnets": ["subnet-1"], "security_groups": [self.groups[group or name].id], "assign_public_ip": False},
             service_connect_configuration=connect(self.namespace.arn, tls=self.tls, name=name, **connect_options),
-            load_balancers=load_balancers)
+            load_balancers=load_balancers, vpc_lattice_configurations=lattice)
 
     def registration(self, name: str, *, container: str = "app", port: int = PORT) -> list[dict]:
         self.target_groups[name] = aws.lb.TargetGroup(f"{name}-tg", port=port, protocol="HTTP", target_type="ip", vpc_id=VPC)
@@ -94,15 +94,17 @@ def tls_role() -> aws.iam.Role:
     return role
 
 
-def build_service_connect(*, tls: bool = False, gateway: bool = True) -> ServiceConnectMesh:
+def build_service_connect(*, tls: bool = False, gateway: bool = True, lattice: Optional[dict[str, list[dict]]] = None) -> ServiceConnectMesh:
+    """`lattice`: color -> its vpcLatticeConfigurations."""
     namespace = aws.servicediscovery.PrivateDnsNamespace("ns", name="colors.local", vpc=VPC)
     cluster = aws.ecs.Cluster("cluster", name="mesh", service_connect_defaults={"namespace": namespace.arn})
     mesh = ServiceConnectMesh(namespace, cluster)
     if tls:
         mesh.tls = {"issuer_cert_authority": {"aws_pca_authority_arn": AUTHORITY}, "role_arn": tls_role().arn}
-    mesh.color("red")
+    lattice = lattice or {}
+    mesh.color("red", lattice=lattice.get("red"))
     for name in ("blue", "green"):
-        mesh.color(name, load_balancers=mesh.registration(name) if gateway else None)
+        mesh.color(name, load_balancers=mesh.registration(name) if gateway else None, lattice=lattice.get(name))
     mesh.ingress("red-to-blue", "red", "blue")
     mesh.egress("red-out-blue", "red", "blue")
     if gateway:

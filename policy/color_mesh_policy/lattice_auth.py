@@ -1,0 +1,110 @@
+"""Who may invoke a VPC Lattice service: its auth type and auth policy.
+
+Lattice applies an auth policy only under auth type AWS_IAM, and names a caller only when the request is
+SigV4-signed. So a service (or service network) with an auth policy must have auth type AWS_IAM, an AWS_IAM
+service must have a policy (else every request is refused), and the policy's Allow statements may grant
+`vpc-lattice-svcs:Invoke` alone, to IAM roles named one by one that are task roles of this stack's Service
+Connect workloads: no `*` or account principal, no other principal kind, no wildcard action, no Not* key.
+Deny statements and conditions only narrow what is allowed, so they pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .iam import as_list, statements_of
+from .lattice import AUTH_POLICY, SERVICE, SERVICE_NETWORK, Lattice, identifiers
+from .reading import PolicySpec, Settings, Subject, is_unknown, parse_json, stack_policy
+from .stack_index import ECS_SERVICE, StackIndex, strings_in
+from .task_roles import role_named
+
+INVOKE = "vpc-lattice-svcs:invoke"
+AWS_IAM = "AWS_IAM"
+
+SERVICE_AUTH = PolicySpec(
+    "lattice-service-auth",
+    "A VPC Lattice service or service network with an auth policy has auth type AWS_IAM, and an AWS_IAM service has "
+    "an auth policy; the policy allows only vpc-lattice-svcs:Invoke, only to IAM roles named one by one that are task "
+    "roles of this stack's Service Connect workloads (no * or account principal, no wildcard action, no NotPrincipal, "
+    "NotAction or NotResource).",
+)
+
+
+def _task_roles(index: StackIndex, lattice: Lattice) -> set[str]:
+    """ARNs of the task roles of the stack's Service Connect workloads."""
+    arns = set()
+    for service in index.of_types((ECS_SERVICE,)):
+        task = index.task_definition_of(service) if lattice.is_workload(service) else None
+        role = role_named(index, task.props.get("taskRoleArn")) if task else None
+        arns |= set(strings_in([role.props.get("arn")])) if role else set()
+    return arns
+
+
+def _check_service_auth(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    index = StackIndex(resources)
+    lattice = Lattice(index)
+    policies = index.of_types((AUTH_POLICY,))
+    for service in index.of_types((SERVICE,)):
+        ids = identifiers(service)
+        if service.props.get("authType") == AWS_IAM and not any(policy.props.get("resourceIdentifier") in ids for policy in policies):
+            yield service.urn, service.violation(
+                "has auth type AWS_IAM but no auth policy, so Lattice refuses every request",
+                "attach an auth policy allowing vpc-lattice-svcs:Invoke to the callers' task roles")
+    roles = _task_roles(index, lattice)
+    for policy in policies:
+        yield from _auth_type_problems(lattice, policy)
+        raw = policy.props.get("policy")
+        if is_unknown(raw):
+            continue
+        for problem in _grant_problems(parse_json(raw), roles):
+            yield policy.urn, policy.violation(
+                problem, "allow only vpc-lattice-svcs:Invoke, to {\"AWS\": [<each caller's task role ARN>]}")
+
+
+def _auth_type_problems(lattice: Lattice, policy: Subject) -> Iterable[tuple[str, str]]:
+    target = lattice.named((SERVICE, SERVICE_NETWORK), policy.props.get("resourceIdentifier"))
+    auth_type = target.props.get("authType") if target else None
+    if target is not None and not is_unknown(auth_type) and auth_type != AWS_IAM:
+        yield policy.urn, policy.violation(
+            f"applies to {target.label}, whose auth type is {auth_type or 'NONE'}, so Lattice ignores the policy and "
+            "admits every caller the security groups let through", f"set authType = {AWS_IAM} on {target.label}")
+
+
+def _grant_problems(document: Any, roles: set[str]) -> Iterable[str]:
+    statements = statements_of(document)
+    if not statements:
+        yield "names no statement Lattice can read"
+    for index, statement in enumerate(statements):
+        if str(statement.get("Effect", "")).lower() != "allow":
+            continue
+        where = f"statement {statement.get('Sid') or index}"
+        for key in ("NotPrincipal", "NotAction", "NotResource"):
+            if key in statement:
+                yield f"{where} allows with {key}, which grants everything not listed"
+        for action in as_list(statement.get("Action")):
+            if str(action).strip().lower() != INVOKE:
+                yield f"{where} allows {action!r}; only vpc-lattice-svcs:Invoke, spelled out, may be granted"
+        yield from (f"{where} allows {problem}" for problem in _principal_problems(statement.get("Principal"), roles))
+
+
+def _principal_problems(principal: Any, roles: set[str]) -> Iterable[str]:
+    if principal is None:
+        yield "without a Principal"
+        return
+    if not isinstance(principal, dict):
+        yield f"principal {principal!r}, every caller"
+        return
+    for kind, values in principal.items():
+        for value in as_list(values):
+            if kind != "AWS":
+                yield f"{kind} principal {value!r}; only the callers' task roles may invoke"
+            elif value == "*" or not isinstance(value, str):
+                yield f"AWS principal {value!r}, every caller"
+            elif value.isdigit() or value.endswith(":root"):
+                yield f"AWS principal {value!r}, every principal of that account"
+            elif value not in roles:
+                yield f"AWS principal {value!r}, which is not the task role of a Service Connect workload of this stack"
+
+
+def policies() -> list:
+    return [stack_policy(SERVICE_AUTH, _check_service_auth)]
