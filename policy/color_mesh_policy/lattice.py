@@ -150,6 +150,12 @@ class Lattice:
                 for group, owners in workload_groups(self.index).items()}
 
     @cached_property
+    def pending_groups(self) -> set[str]:
+        """Groups of ECS services whose workload is not known yet (preview): whose rules cannot be told apart."""
+        return {group for service in self.index.of_types((ECS_SERVICE,)) if self.index.identity_unknown(service)
+                for group in self.index.service_groups(service)}
+
+    @cached_property
     def mesh_vpcs(self) -> set[str]:
         """The VPCs the Service Connect workloads' security groups are in."""
         vpcs = set()

@@ -44,9 +44,12 @@ def _check_service_auth(resources: list[Subject], settings: Settings) -> Iterabl
     index = StackIndex(resources)
     lattice = Lattice(index)
     policies = index.of_types((AUTH_POLICY,))
+    targets = [policy.props.get("resourceIdentifier") for policy in policies]
     for service in index.of_types((SERVICE,)):
         ids = identifiers(service)
-        if service.props.get("authType") == AWS_IAM and not any(policy.props.get("resourceIdentifier") in ids for policy in policies):
+        if not ids or any(is_unknown(target) for target in targets):
+            continue  # which policy applies to it is known once created
+        if service.props.get("authType") == AWS_IAM and not ids & set(strings_in(targets)):
             yield service.urn, service.violation(
                 "has auth type AWS_IAM but no auth policy, so Lattice refuses every request",
                 "attach an auth policy allowing vpc-lattice-svcs:Invoke to the callers' task roles")

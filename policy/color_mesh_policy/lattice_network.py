@@ -49,9 +49,9 @@ def _check_service_network(resources: list[Subject], settings: Settings) -> Iter
 
 
 def _services(index: StackIndex, lattice: Lattice) -> Iterable[tuple[str, str]]:
+    pending = any(is_unknown(association.props.get("serviceIdentifier")) for association in index.of_types((SERVICE_ASSOCIATION,)))
     for service in index.of_types((SERVICE,)):
-        associations = lattice.service_associations(service)
-        if not associations:
+        if identifiers(service) and not pending and not lattice.service_associations(service):
             yield service.urn, service.violation("is associated with no service network of this stack", _FIX)
     for association in index.of_types((SERVICE_ASSOCIATION,)):
         network, service = association.props.get("serviceNetworkIdentifier"), association.props.get("serviceIdentifier")
@@ -72,7 +72,7 @@ def _associations(lattice: Lattice) -> Iterable[tuple[str, str]]:
             yield association.urn, association.violation(
                 f"associates VPC {vpc} with service network {network}, which this stack does not create", _FIX)
             continue
-        if not is_unknown(vpc) and vpc not in lattice.mesh_vpcs:
+        if not is_unknown(vpc) and lattice.mesh_vpcs and vpc not in lattice.mesh_vpcs:
             where = ", ".join(sorted(lattice.mesh_vpcs)) or "none known"
             yield association.urn, association.violation(
                 f"associates VPC {vpc}, not the VPC of the mesh's workloads ({where}), so other clients reach the routers", _FIX)

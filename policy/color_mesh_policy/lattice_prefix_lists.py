@@ -27,14 +27,19 @@ MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
 HTTPS = ("tcp", 443)
 
 
-def judged_here(lattice: Lattice, rule: Rule) -> bool:
+def judged_here(lattice: Lattice, rule: Rule) -> Optional[bool]:
     """True for a rule this policy judges: prefix lists alone as peers, on a Service Connect workload's group, in a
-    stack using Lattice; ingress, or egress on anything but tcp 443."""
+    stack using Lattice; ingress, or egress on anything but tcp 443. None (noted) when that cannot be told yet: the
+    rule's group, or what an ECS service in it runs, is unknown."""
     if not lattice.present or not rule.prefix_lists or rule.cidrs or rule.source_groups or rule.self_reference:
         return False
-    if not isinstance(rule.group_id, str) or not lattice.workload_groups.get(rule.group_id):
+    if rule.direction == "egress" and rule.single_port == HTTPS:
         return False
-    return rule.direction == "ingress" or (rule.direction == "egress" and rule.single_port != HTTPS)
+    if not isinstance(rule.group_id, str) or rule.group_id in lattice.pending_groups:
+        if rule.subject is not None:
+            rule.subject.props.note_unknown("rule group's workload")
+        return None
+    return bool(lattice.workload_groups.get(rule.group_id)) and rule.direction in ("ingress", "egress")
 
 
 PREFIX_LIST_RULES = PolicySpec(
@@ -53,7 +58,7 @@ def _check_prefix_list_rules(resources: list[Subject], settings: Settings) -> It
     if not lattice.present:
         return
     judged = [(subject, rule) for subject in index.of_types(RULE_TYPES) for rule in rules_of(subject)
-              if rule.needs("direction", "group", "peers") and judged_here(lattice, rule)]
+              if rule.needs("direction", "group", "peers") and judged_here(lattice, rule) is True]
     named = sorted({prefix_list for _, rule in judged for prefix_list in strings_in(rule.prefix_lists)})
     created = set(strings_in([prefix_list.props.get("id") for prefix_list in index.of_types((MANAGED_PREFIX_LIST,))]))
     pinned = set(settings["latticePrefixListIds"])

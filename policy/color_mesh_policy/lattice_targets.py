@@ -54,7 +54,7 @@ def _group_problem(lattice: Lattice, group: Subject) -> Optional[str]:
     kind, vpc = group.props.get("type"), group.props.get("config", "vpcIdentifier")
     if not is_unknown(kind) and kind != "IP":
         return f"is of type {kind}, so it holds something other than the ECS tasks of mesh workloads"
-    if not is_unknown(vpc) and vpc not in lattice.mesh_vpcs:
+    if not is_unknown(vpc) and lattice.mesh_vpcs and vpc not in lattice.mesh_vpcs:  # none known: judged once known
         where = ", ".join(sorted(lattice.mesh_vpcs)) or "none known"
         return f"is in VPC {vpc}, not the VPC of the mesh's workloads ({where})"
     return None

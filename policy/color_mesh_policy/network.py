@@ -342,7 +342,7 @@ def _check_references(resources: list[Subject], settings: Settings) -> Iterable[
         for rule in rules_of(subject):
             rule.needs("peers")
             egress = rule.needs("direction") and rule.direction == "egress"  # no wider than the same rule to 0.0.0.0/0
-            lattice_rule = rule.needs("group") and judged_here(lattice, rule)
+            lattice_rule = judged_here(lattice, rule) is not False  # unknown: noted, judged once known
             for prefix_list in [] if egress or lattice_rule else rule.prefix_lists:
                 if not is_unknown(prefix_list) and prefix_list not in allowed:
                     yield subject.urn, subject.violation(

@@ -55,7 +55,7 @@ def _check_groups_exclusive(resources: list[Subject], settings: Settings) -> Ite
         for rule in rules_of(subject):
             if not rule.needs("direction", "group", "peers") or rule.direction != "ingress" or not isinstance(rule.group_id, str) or rule.group_id not in owners:
                 continue
-            if judged_here(lattice, rule):
+            if judged_here(lattice, rule) is True:
                 continue  # Lattice's prefix list: lattice-prefix-list-rules
             yield from _foreign_ingress(index, owners, subject, rule)
 
@@ -160,7 +160,7 @@ def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iter
             if not rule.needs("direction", "group") or rule.direction != "egress" or not isinstance(rule.group_id, str):
                 continue
             callers = [workload for workload in owners.get(rule.group_id, ()) if workload[1] == SERVICE_CONNECT_KIND]
-            if not callers or not rule.needs("peers", "protocol", "ports") or judged_here(lattice, rule):
+            if not callers or not rule.needs("peers", "protocol", "ports") or judged_here(lattice, rule) is True:
                 continue  # (Lattice's prefix list: lattice-prefix-list-rules)
             problem = _egress_problem(rule, owners, served)
             if problem:
