@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional
 from .ecs_tasks import containers, named_ports
 from .mesh_edges import workload_groups
 from .reading import Subject
-from .security_group_rules import SECURITY_GROUP
+from .security_group_rules import RULE_TYPES, SECURITY_GROUP, rules_of
 from .service_connect import SERVICE_CONNECT_KIND
 from .stack_index import ECS_SERVICE, StackIndex, strings_in
 
@@ -86,15 +86,31 @@ class Lattice:
         return [association for association in self.index.of_types((SERVICE_ASSOCIATION,))
                 if association.props.get("serviceIdentifier") in ids]
 
-    def listener_ports(self) -> set[int]:
-        """Ports the listeners of the services in the stack's service networks listen on."""
-        services = {value for service in self.associated_services() for value in identifiers(service)}
+    def listener_ports(self, services: Optional[list[Subject]] = None) -> set[int]:
+        """Ports the listeners of `services` (default: the services in the stack's service networks) listen on."""
+        ids = {value for service in (self.associated_services() if services is None else services) for value in identifiers(service)}
         ports = set()
         for listener in self.index.of_types((LISTENER,)):
             port = listener.props.get("port")
-            if listener.props.get("serviceIdentifier") in services and isinstance(port, (int, float)):
+            if listener.props.get("serviceIdentifier") in ids and isinstance(port, (int, float)):
                 ports.add(int(port))
         return ports
+
+    @cached_property
+    def called_ports(self) -> dict[str, set[int]]:
+        """Caller group -> the tcp ports the VPC association's groups admit it on that a listener of the network's
+        services listens on: who may call the routers, as the stack declares it."""
+        listening = self.listener_ports()
+        called: dict[str, set[int]] = {}
+        for subject in self.index.of_types(RULE_TYPES):
+            for rule in rules_of(subject):
+                if rule.direction != "ingress" or rule.group_id not in self.association_groups or rule.single_port is None:
+                    continue
+                protocol, port = rule.single_port
+                if protocol == "tcp" and port in listening:
+                    for group in strings_in(rule.source_groups):
+                        called.setdefault(group, set()).add(port)
+        return called
 
     def vpc_associations(self) -> list[Subject]:
         return self.index.of_types((VPC_ASSOCIATION,))

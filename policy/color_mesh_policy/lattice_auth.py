@@ -4,13 +4,15 @@ Lattice applies an auth policy only under auth type AWS_IAM, and names a caller 
 SigV4-signed. So a service (or service network) with an auth policy must have auth type AWS_IAM, an AWS_IAM
 service must have a policy (else every request is refused), and the policy's Allow statements may grant
 `vpc-lattice-svcs:Invoke` alone, to IAM roles named one by one that are task roles of this stack's Service
-Connect workloads: no `*` or account principal, no other principal kind, no wildcard action, no Not* key.
+Connect workloads, and of callers: workloads whose group the service network's VPC association admits on a port
+the service listens on (the stack's declaration of who calls it). No `*` or account principal, no other principal
+kind, no wildcard action, no Not* key.
 Deny statements and conditions only narrow what is allowed, so they pass.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 from .iam import as_list, statements_of
 from .lattice import AUTH_POLICY, SERVICE, SERVICE_NETWORK, Lattice, identifiers
@@ -25,19 +27,28 @@ SERVICE_AUTH = PolicySpec(
     "lattice-service-auth",
     "A VPC Lattice service or service network with an auth policy has auth type AWS_IAM, and an AWS_IAM service has "
     "an auth policy; the policy allows only vpc-lattice-svcs:Invoke, only to IAM roles named one by one that are task "
-    "roles of this stack's Service Connect workloads (no * or account principal, no wildcard action, no NotPrincipal, "
-    "NotAction or NotResource).",
+    "roles of this stack's Service Connect workloads the service network's VPC association admits on the service's "
+    "listener ports (no * or account principal, no wildcard action, no NotPrincipal, NotAction or NotResource).",
 )
 
 
-def _task_roles(index: StackIndex, lattice: Lattice) -> set[str]:
-    """ARNs of the task roles of the stack's Service Connect workloads."""
-    arns = set()
+def _task_roles(index: StackIndex, lattice: Lattice) -> dict[str, set[str]]:
+    """Task role ARN of each of the stack's Service Connect workloads -> the security groups its tasks run in."""
+    roles: dict[str, set[str]] = {}
     for service in index.of_types((ECS_SERVICE,)):
         task = index.task_definition_of(service) if lattice.is_workload(service) else None
         role = role_named(index, task.props.get("taskRoleArn")) if task else None
-        arns |= set(strings_in([role.props.get("arn")])) if role else set()
-    return arns
+        for arn in strings_in([role.props.get("arn")] if role else []):
+            roles.setdefault(arn, set()).update(index.service_groups(service))
+    return roles
+
+
+def _callers(lattice: Lattice, roles: dict[str, set[str]], target: Optional[Subject]) -> tuple[set[str], set[int]]:
+    """(task roles of the workloads the VPC association admits on the target's listener ports, those ports). A
+    service network's policy covers every service in it."""
+    services = [target] if target is not None and target.type == SERVICE else None
+    ports = lattice.listener_ports(services)
+    return {arn for arn, groups in roles.items() if any(lattice.called_ports.get(group, set()) & ports for group in groups)}, ports
 
 
 def _check_service_auth(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
@@ -55,17 +66,17 @@ def _check_service_auth(resources: list[Subject], settings: Settings) -> Iterabl
                 "attach an auth policy allowing vpc-lattice-svcs:Invoke to the callers' task roles")
     roles = _task_roles(index, lattice)
     for policy in policies:
-        yield from _auth_type_problems(lattice, policy)
+        target = lattice.named((SERVICE, SERVICE_NETWORK), policy.props.get("resourceIdentifier"))
+        yield from _auth_type_problems(policy, target)
         raw = policy.props.get("policy")
         if is_unknown(raw):
             continue
-        for problem in _grant_problems(parse_json(raw), roles):
+        for problem in _grant_problems(parse_json(raw), roles, _callers(lattice, roles, target)):
             yield policy.urn, policy.violation(
                 problem, "allow only vpc-lattice-svcs:Invoke, to {\"AWS\": [<each caller's task role ARN>]}")
 
 
-def _auth_type_problems(lattice: Lattice, policy: Subject) -> Iterable[tuple[str, str]]:
-    target = lattice.named((SERVICE, SERVICE_NETWORK), policy.props.get("resourceIdentifier"))
+def _auth_type_problems(policy: Subject, target: Optional[Subject]) -> Iterable[tuple[str, str]]:
     auth_type = target.props.get("authType") if target else None
     if target is not None and not is_unknown(auth_type) and auth_type != AWS_IAM:
         yield policy.urn, policy.violation(
@@ -73,7 +84,7 @@ def _auth_type_problems(lattice: Lattice, policy: Subject) -> Iterable[tuple[str
             "admits every caller the security groups let through", f"set authType = {AWS_IAM} on {target.label}")
 
 
-def _grant_problems(document: Any, roles: set[str]) -> Iterable[str]:
+def _grant_problems(document: Any, roles: dict[str, set[str]], callers: tuple[set[str], set[int]]) -> Iterable[str]:
     statements = statements_of(document)
     if not statements:
         yield "names no statement Lattice can read"
@@ -87,10 +98,10 @@ def _grant_problems(document: Any, roles: set[str]) -> Iterable[str]:
         for action in as_list(statement.get("Action")):
             if str(action).strip().lower() != INVOKE:
                 yield f"{where} allows {action!r}; only vpc-lattice-svcs:Invoke, spelled out, may be granted"
-        yield from (f"{where} allows {problem}" for problem in _principal_problems(statement.get("Principal"), roles))
+        yield from (f"{where} allows {problem}" for problem in _principal_problems(statement.get("Principal"), roles, callers))
 
 
-def _principal_problems(principal: Any, roles: set[str]) -> Iterable[str]:
+def _principal_problems(principal: Any, roles: dict[str, set[str]], callers: tuple[set[str], set[int]]) -> Iterable[str]:
     if principal is None:
         yield "without a Principal"
         return
@@ -107,6 +118,10 @@ def _principal_problems(principal: Any, roles: set[str]) -> Iterable[str]:
                 yield f"AWS principal {value!r}, every principal of that account"
             elif value not in roles:
                 yield f"AWS principal {value!r}, which is not the task role of a Service Connect workload of this stack"
+            elif value not in callers[0]:
+                ports = ", ".join(map(str, sorted(callers[1]))) or "none"
+                yield (f"AWS principal {value!r}, the task role of a workload the service network's VPC association does not "
+                       f"admit on the router's ports ({ports}), so no caller")
 
 
 def policies() -> list:

@@ -62,7 +62,6 @@ def _check_prefix_list_rules(resources: list[Subject], settings: Settings) -> It
     named = sorted({prefix_list for _, rule in judged for prefix_list in strings_in(rule.prefix_lists)})
     created = set(strings_in([prefix_list.props.get("id") for prefix_list in index.of_types((MANAGED_PREFIX_LIST,))]))
     pinned = set(settings["latticePrefixListIds"])
-    called = _called_ports(index, lattice)
     for subject, rule in judged:
         workloads = ", ".join(map(workload_label, sorted(lattice.workload_groups[rule.group_id])))
         for problem in _list_problems(rule, named, created, pinned):
@@ -72,7 +71,7 @@ def _check_prefix_list_rules(resources: list[Subject], settings: Settings) -> It
                 "or list the reviewed ids in latticePrefixListIds")
         if not rule.needs("protocol", "ports"):
             continue
-        problem = _port_problem(rule, lattice, called)
+        problem = _port_problem(rule, lattice)
         if problem:
             yield subject.urn, subject.violation(
                 f"{rule.describe()} opens Lattice's prefix list on the group of {workloads}, {problem}",
@@ -91,14 +90,14 @@ def _list_problems(rule: Rule, named: list[str], created: set[str], pinned: set[
                    "Lattice managed prefix list, so all but one are something else")
 
 
-def _port_problem(rule: Rule, lattice: Lattice, called: dict[str, set[int]]) -> Optional[str]:
+def _port_problem(rule: Rule, lattice: Lattice) -> Optional[str]:
     if rule.direction == "ingress":
         ports = {("tcp", port) for port in lattice.target_ports(rule.group_id)}
         if rule.single_port in ports:
             return None
         return (f"but Lattice reaches these tasks only on {_spelled(ports)} (their registrations into the stack's Lattice target groups)"
                 if ports else "but no Lattice target group of this stack holds these tasks")
-    ports = {("tcp", port) for port in called.get(rule.group_id, set())}
+    ports = {("tcp", port) for port in lattice.called_ports.get(rule.group_id, set())}
     if rule.single_port in ports:
         return None
     return (f"but the service network's VPC association admits this group only on {_spelled(ports)} (router ports)"
@@ -107,22 +106,6 @@ def _port_problem(rule: Rule, lattice: Lattice, called: dict[str, set[int]]) -> 
 
 def _spelled(ports: set[tuple[str, int]]) -> str:
     return "tcp " + ", ".join(str(port) for _, port in sorted(ports))
-
-
-def _called_ports(index: StackIndex, lattice: Lattice) -> dict[str, set[int]]:
-    """Caller group -> the ports the VPC association's groups admit it on, that a listener of the network's services
-    listens on."""
-    listening = lattice.listener_ports()
-    called: dict[str, set[int]] = {}
-    for subject in index.of_types(RULE_TYPES):
-        for rule in rules_of(subject):
-            if rule.direction != "ingress" or rule.group_id not in lattice.association_groups or rule.single_port is None:
-                continue
-            protocol, port = rule.single_port
-            if protocol == "tcp" and port in listening:
-                for group in strings_in(rule.source_groups):
-                    called.setdefault(group, set()).add(port)
-    return called
 
 
 def policies() -> list:

@@ -89,8 +89,7 @@ def test_an_auth_policy_naming_a_role_that_is_no_task_role_is_refused(judge):
 @pytest.mark.parametrize(
     "statement",
     [
-        pytest.param(lambda mesh: {**invoke_by(_red(mesh), mesh.roles["blue"].arn), "Action": ["VPC-Lattice-Svcs:invoke"]},
-                     id="two task roles, any case"),
+        pytest.param(lambda mesh: {**invoke_by(_red(mesh)), "Action": ["VPC-Lattice-Svcs:invoke"]}, id="the action in any case"),
         pytest.param(lambda mesh: {**invoke_by(_red(mesh)), "Condition": {"StringEquals": {"vpc-lattice-svcs:SourceVpc": VPC}}},
                      id="a condition"),
         pytest.param(lambda mesh: {"Effect": "Deny", "Principal": "*", "NotAction": INVOKE, "Resource": "*"}, id="a Deny only"),
@@ -98,6 +97,19 @@ def test_an_auth_policy_naming_a_role_that_is_no_task_role_is_refused(judge):
 )
 def test_narrower_auth_policies_pass(judge, statement):
     assert not names(judge(lambda: build_lattice(auth=True, statement=statement)), AUTH)
+
+
+def test_an_auth_policy_names_only_callers_the_association_admits(judge):
+    """Blue's task role is a workload's, but the VPC association admits blue on no router port: it calls no router."""
+    def program(admitted: bool):
+        def run():
+            lattice = build_lattice(auth=True, statement=lambda mesh: invoke_by(_red(mesh), mesh.roles["blue"].arn))
+            if admitted:
+                lattice.admit("blue-to-lattice", "blue")
+        return run
+
+    assert names(judge(program(admitted=False)), AUTH) == {"router-auth"}
+    assert not names(judge(program(admitted=True)), AUTH)
 
 
 def test_an_aws_iam_service_without_an_auth_policy_is_refused(judge):
