@@ -1,4 +1,5 @@
-"""The small Service Connect mesh of service_connect_programs with a router on VPC Lattice, in raw pulumi_aws
+"""The small Service Connect mesh of service_connect_programs (built here, so that the colors register into Lattice)
+with a router on VPC Lattice, in raw pulumi_aws
 resources, to bend per test.
 
 Red calls `router.colors.local:80`, a Lattice service in the mesh's one service network that forwards to green
@@ -18,7 +19,7 @@ from typing import Callable, Optional
 import pulumi
 import pulumi_aws as aws
 
-from .service_connect_programs import ECS_TRUST, PORT, PORT_NAME, VPC, ServiceConnectMesh, build_service_connect
+from .service_connect_programs import ECS_TRUST, PORT, PORT_NAME, VPC, ServiceConnectMesh, _alb as alb
 
 ROUTER_PORT = 80
 LATTICE_LIST = "pl-0123456789abcdef0"
@@ -63,14 +64,28 @@ def lattice_role(name: str = "lattice-role", *, managed: bool = True) -> aws.iam
     return role
 
 
+def _service_connect_mesh(registrations: dict[str, list[dict]], gateway: bool) -> ServiceConnectMesh:
+    """build_service_connect's mesh (red calls blue; the ALB reaches blue and green), the colors registering into Lattice."""
+    namespace = aws.servicediscovery.PrivateDnsNamespace("ns", name="colors.local", vpc=VPC)
+    mesh = ServiceConnectMesh(namespace, aws.ecs.Cluster("cluster", name="mesh", service_connect_defaults={"namespace": namespace.arn}))
+    for name in ("red", "blue", "green"):
+        balanced = gateway and name != "red"
+        mesh.color(name, load_balancers=mesh.registration(name) if balanced else None, lattice=registrations.get(name))
+    mesh.ingress("red-to-blue", "red", "blue")
+    mesh.egress("red-out-blue", "red", "blue")
+    if gateway:
+        alb(mesh)
+    return mesh
+
+
 def build_lattice(*, auth: bool = False, statement: Optional[Callable[[ServiceConnectMesh], dict]] = None,
                   role: Optional[aws.iam.Role] = None, gateway: bool = True) -> LatticeMesh:
     """`statement`: the auth policy's statement, given the mesh (default: red's task role may invoke)."""
     role = role or lattice_role()
     groups = {color: aws.vpclattice.TargetGroup(f"router-{color}", name=f"router-{color}", type="IP", config={
         "port": PORT, "protocol": "HTTP", "protocol_version": "HTTP1", "vpc_identifier": VPC}) for color in TARGETS}
-    mesh = build_service_connect(gateway=gateway, lattice={color: [
-        {"port_name": PORT_NAME, "role_arn": role.arn, "target_group_arn": group.arn}] for color, group in groups.items()})
+    mesh = _service_connect_mesh({color: [{"port_name": PORT_NAME, "role_arn": role.arn, "target_group_arn": group.arn}]
+                                  for color, group in groups.items()}, gateway)
     network = aws.vpclattice.ServiceNetwork("mesh-network", name="colors", auth_type="NONE")
     association_group = aws.ec2.SecurityGroup("lattice-sg", vpc_id=VPC)
     aws.vpclattice.ServiceNetworkVpcAssociation("mesh-vpc", vpc_identifier=VPC, service_network_identifier=network.id,

@@ -94,17 +94,15 @@ def tls_role() -> aws.iam.Role:
     return role
 
 
-def build_service_connect(*, tls: bool = False, gateway: bool = True, lattice: Optional[dict[str, list[dict]]] = None) -> ServiceConnectMesh:
-    """`lattice`: color -> its vpcLatticeConfigurations."""
+def build_service_connect(*, tls: bool = False, gateway: bool = True) -> ServiceConnectMesh:
     namespace = aws.servicediscovery.PrivateDnsNamespace("ns", name="colors.local", vpc=VPC)
     cluster = aws.ecs.Cluster("cluster", name="mesh", service_connect_defaults={"namespace": namespace.arn})
     mesh = ServiceConnectMesh(namespace, cluster)
     if tls:
         mesh.tls = {"issuer_cert_authority": {"aws_pca_authority_arn": AUTHORITY}, "role_arn": tls_role().arn}
-    lattice = lattice or {}
-    mesh.color("red", lattice=lattice.get("red"))
+    mesh.color("red")
     for name in ("blue", "green"):
-        mesh.color(name, load_balancers=mesh.registration(name) if gateway else None, lattice=lattice.get(name))
+        mesh.color(name, load_balancers=mesh.registration(name) if gateway else None)
     mesh.ingress("red-to-blue", "red", "blue")
     mesh.egress("red-out-blue", "red", "blue")
     if gateway:
