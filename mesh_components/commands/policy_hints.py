@@ -109,6 +109,7 @@ _HINTS: dict[str, Optional[Hint]] = {
         "set `colors.<color>.tls` / `backend_tls`", "the program grants its Service Connect TLS role only what TLS needs"),
     # VPC Lattice (routers called by colors on service-connect)
     "lattice-service-auth": _router_auth,
+    "lattice-auth-policy-shape": _router_auth,
     "lattice-target-groups-mesh-only": _topology_keys("set `routers.<router>.routes` targets and those colors' `listeners`",
                                                       _LATTICE_TARGETS),
     "lattice-service-network": _topology_keys(

@@ -12,15 +12,18 @@ Deny statements and conditions only narrow what is allowed, so they pass.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+import re
+from typing import Any, Callable, Iterable, Optional
 
 from .iam import as_list, statements_of
 from .lattice import AUTH_POLICY, SERVICE, SERVICE_NETWORK, Lattice, identifiers
-from .reading import PolicySpec, Settings, Subject, is_unknown, parse_json, stack_policy
+from .reading import PolicySpec, Settings, Subject, is_unknown, parse_json, resource_policy, stack_policy
 from .stack_index import ECS_SERVICE, StackIndex, strings_in
 from .task_roles import role_named
 
 INVOKE = "vpc-lattice-svcs:invoke"
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[^*?]+$")
+_FIX = "allow only vpc-lattice-svcs:Invoke, to {\"AWS\": [<each caller's task role ARN>]}"
 AWS_IAM = "AWS_IAM"
 
 SERVICE_AUTH = PolicySpec(
@@ -71,9 +74,8 @@ def _check_service_auth(resources: list[Subject], settings: Settings) -> Iterabl
         raw = policy.props.get("policy")
         if is_unknown(raw):
             continue
-        for problem in _grant_problems(parse_json(raw), roles, _callers(lattice, roles, target)):
-            yield policy.urn, policy.violation(
-                problem, "allow only vpc-lattice-svcs:Invoke, to {\"AWS\": [<each caller's task role ARN>]}")
+        for problem in _grant_problems(parse_json(raw), _caller_roles(roles, _callers(lattice, roles, target))):
+            yield policy.urn, policy.violation(problem, _FIX)
 
 
 def _auth_type_problems(policy: Subject, target: Optional[Subject]) -> Iterable[tuple[str, str]]:
@@ -84,7 +86,10 @@ def _auth_type_problems(policy: Subject, target: Optional[Subject]) -> Iterable[
             "admits every caller the security groups let through", f"set authType = {AWS_IAM} on {target.label}")
 
 
-def _grant_problems(document: Any, roles: dict[str, set[str]], callers: tuple[set[str], set[int]]) -> Iterable[str]:
+RoleCheck = Callable[[str], Optional[str]]  # an AWS principal that is no account or "*" -> why it may not invoke
+
+
+def _grant_problems(document: Any, role_problem: RoleCheck) -> Iterable[str]:
     statements = statements_of(document)
     if not statements:
         yield "names no statement Lattice can read"
@@ -98,10 +103,10 @@ def _grant_problems(document: Any, roles: dict[str, set[str]], callers: tuple[se
         for action in as_list(statement.get("Action")):
             if str(action).strip().lower() != INVOKE:
                 yield f"{where} allows {action!r}; only vpc-lattice-svcs:Invoke, spelled out, may be granted"
-        yield from (f"{where} allows {problem}" for problem in _principal_problems(statement.get("Principal"), roles, callers))
+        yield from (f"{where} allows {problem}" for problem in _principal_problems(statement.get("Principal"), role_problem))
 
 
-def _principal_problems(principal: Any, roles: dict[str, set[str]], callers: tuple[set[str], set[int]]) -> Iterable[str]:
+def _principal_problems(principal: Any, role_problem: RoleCheck) -> Iterable[str]:
     if principal is None:
         yield "without a Principal"
         return
@@ -116,13 +121,41 @@ def _principal_problems(principal: Any, roles: dict[str, set[str]], callers: tup
                 yield f"AWS principal {value!r}, every caller"
             elif value.isdigit() or value.endswith(":root"):
                 yield f"AWS principal {value!r}, every principal of that account"
-            elif value not in roles:
-                yield f"AWS principal {value!r}, which is not the task role of a Service Connect workload of this stack"
-            elif value not in callers[0]:
-                ports = ", ".join(map(str, sorted(callers[1]))) or "none"
-                yield (f"AWS principal {value!r}, the task role of a workload the service network's VPC association does not "
-                       f"admit on the router's ports ({ports}), so no caller")
+            elif role_problem(value):
+                yield f"AWS principal {value!r}, {role_problem(value)}"
+
+
+def _caller_roles(roles: dict[str, set[str]], callers: tuple[set[str], set[int]]) -> RoleCheck:
+    def problem(arn: str) -> Optional[str]:
+        if arn not in roles:
+            return "which is not the task role of a Service Connect workload of this stack"
+        if arn not in callers[0]:
+            ports = ", ".join(map(str, sorted(callers[1]))) or "none"
+            return f"the task role of a workload the service network's VPC association does not admit on the router's ports ({ports}), so no caller"
+        return None
+
+    return problem
+
+
+def _one_role(arn: str) -> Optional[str]:
+    return None if _ROLE_ARN.match(arn) else "which is not one IAM role named by its ARN"
+
+
+AUTH_POLICY_SHAPE = PolicySpec(
+    "lattice-auth-policy-shape",
+    "Per-resource twin of lattice-service-auth: a VPC Lattice auth policy's Allow statements grant only "
+    "vpc-lattice-svcs:Invoke, to IAM roles named one by one by ARN (no *, account, other principal kind, pattern, "
+    "NotPrincipal, NotAction or NotResource).",
+)
+
+
+def _check_shape(subject: Subject, settings: Settings) -> Iterable[str]:
+    raw = subject.props.get("policy")
+    if is_unknown(raw):
+        return
+    for problem in _grant_problems(parse_json(raw), _one_role):
+        yield subject.violation(problem, _FIX)
 
 
 def policies() -> list:
-    return [stack_policy(SERVICE_AUTH, _check_service_auth)]
+    return [stack_policy(SERVICE_AUTH, _check_service_auth), resource_policy(AUTH_POLICY_SHAPE, (AUTH_POLICY,), _check_shape)]

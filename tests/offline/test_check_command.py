@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROGRAM_MISSING = importlib.util.find_spec("mesh_components.program") is None
 
 SERVICE_CONNECT = {"mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role"}  # (#12)
-LATTICE = {"lattice-service-auth", "lattice-target-groups-mesh-only", "lattice-service-network", "lattice-prefix-list-rules",
+LATTICE = {"lattice-service-auth", "lattice-auth-policy-shape", "lattice-target-groups-mesh-only", "lattice-service-network", "lattice-prefix-list-rules",
            "iam-lattice-infrastructure-role"}  # routers on Service Connect (#13)
 MANDATORY = {
     "mesh-egress-drop-all", "mesh-edges-declared", "sg-no-all-protocols", "sg-port-range-limit", "sg-no-public-ingress",
@@ -48,7 +48,7 @@ def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(po
         "mesh-edges-declared", "sg-no-public-ingress", "sg-no-default-security-group-rules", "sg-rule-peers-in-stack",
         "lb-internet-facing-only-gateway", "envoy-admin-port-closed", "mesh-workload-groups-exclusive",
         "lb-reaches-gateway-envoy-listener", "iam-mesh-task-roles", "ecs-app-ports-cover-listeners",
-        *SERVICE_CONNECT, *LATTICE, "sg-rule-peers-resolvable",  # the last reads whether a prefix list is Lattice's
+        *SERVICE_CONNECT, *LATTICE - {"lattice-auth-policy-shape"}, "sg-rule-peers-resolvable",  # the last reads whether a prefix list is Lattice's
     }
 
 

@@ -17,6 +17,7 @@ from .service_connect_programs import ECS_TASKS_TRUST, ECS_TRUST, PORT, PORT_NAM
 from .verdicts import mandatory, of_policy
 
 AUTH = "lattice-service-auth"
+SHAPE = "lattice-auth-policy-shape"
 TARGETS = "lattice-target-groups-mesh-only"
 NETWORK = "lattice-service-network"
 PREFIX_LISTS = "lattice-prefix-list-rules"
@@ -76,6 +77,29 @@ def _red(mesh):
 )
 def test_an_auth_policy_allows_invoke_only_to_the_stacks_task_roles(judge, statement):
     assert names(judge(lambda: build_lattice(auth=True, statement=statement)), AUTH) == {"router-auth"}
+
+
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/red"
+
+
+@pytest.mark.parametrize(
+    "statement, refused",
+    [
+        ({**invoke_by(ROLE_ARN), "Principal": "*"}, True),
+        (invoke_by(ROLE_ARN, ACCOUNT), True),
+        (invoke_by(f"arn:aws:iam::{ACCOUNT}:role/team-*"), True),
+        (invoke_by(f"arn:aws:sts::{ACCOUNT}:assumed-role/red/session"), True),
+        ({**invoke_by(ROLE_ARN), "Action": ["vpc-lattice-svcs:*"]}, True),
+        ({"Effect": "Allow", "Principal": {"AWS": ROLE_ARN}, "NotAction": "vpc-lattice-svcs:Connect", "Resource": "*"}, True),
+        (invoke_by(ROLE_ARN, f"arn:aws:iam::{ACCOUNT}:role/path/blue"), False),
+    ],
+    ids=["principal *", "an account", "a role pattern", "a session", "a wildcard action", "NotAction", "two named roles"],
+)
+def test_the_per_resource_twin_judges_an_auth_policy_alone(judge, statement, refused):
+    """Before the stack exists (during `up`, stack policies run after creation) the shape is judged by itself."""
+    program = lambda: aws.vpclattice.AuthPolicy("alone", resource_identifier=f"arn:aws:vpc-lattice:us-east-1:{ACCOUNT}:service/svc-1",  # noqa: E731
+                                                policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    assert names(judge(program), SHAPE) == ({"alone"} if refused else set())
 
 
 def test_an_auth_policy_naming_a_role_that_is_no_task_role_is_refused(judge):
