@@ -42,7 +42,8 @@ GROUPS_EXCLUSIVE = PolicySpec(
     "mesh-workload-groups-exclusive",
     "A mesh workload's security group (App Mesh or Service Connect) holds only that workload's ECS tasks, and admits only mesh workloads "
     "(on declared edges, judged by mesh-edges-declared) and the workload's own load balancer or VPC link on the port "
-    "it forwards to; address ranges only into a virtual gateway behind a front without security groups, on that port.",
+    "it forwards to; address ranges only into a virtual gateway behind a front without security groups, on that port "
+    "(VPC Lattice's prefix list: lattice-prefix-list-rules).",
 )
 
 
@@ -145,7 +146,7 @@ WORKLOAD_EGRESS = PolicySpec(
     "mesh-workload-egress",
     "Service Connect has no egress filter, so a Service Connect workload's security group lets traffic out only to other "
     "Service Connect workloads' groups on a port they serve, and on tcp 443 (AWS APIs, image pulls) to any address or "
-    "prefix list.",
+    "prefix list (VPC Lattice's prefix list on other ports: lattice-prefix-list-rules).",
 )
 HTTPS = ("tcp", 443)
 
