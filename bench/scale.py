@@ -2,8 +2,8 @@
 
     venv/bin/python bench/scale.py --sizes 10,100,500,1000 --seed 7 --output bench/results.md [--target T]
 
-For each target (both by default) and each size N it generates a topology of N colors in the variant
-that target deploys (bench/topologies.py), then, each in a fresh Python process so timings and peak
+For each target (both by default) and each size N it generates a topology of N colors (the same for
+every target; bench/topologies.py), then, each in a fresh Python process so timings and peak
 memory are not skewed by an earlier run:
 
 - load: `load_topology` on the YAML file (read, parse, model, semantic checks), best of a few runs;

@@ -14,6 +14,7 @@ from ..topology.check_support import gateway_listeners
 from ..topology.errors import Problem
 from ..topology.model import Topology
 from .gateway_rules import TARGET
+from .lattice_routers import called_routers
 
 
 def check_egress_hosts(topology: Topology) -> Iterator[Problem]:
@@ -26,6 +27,20 @@ def check_egress_hosts(topology: Topology) -> Iterator[Problem]:
                               path=("colors", name, "egress", index, "host"))
 
 
+def check_prefix_lists_on_router_ports(topology: Topology) -> Iterator[Problem]:
+    """Lattice's own prefix-list rules sit on the ports of the routers colors call; an egress prefix list on such a
+    port could not be told apart from Lattice's (a prefix list is an id, no resource of the stack), so the policy
+    pack's lattice-prefix-list-rules would refuse the stack."""
+    router_ports = {topology.routers[router].port for router in called_routers(topology)}
+    for name, color in topology.colors.items():
+        for index, entry in enumerate(color.egress):
+            if entry.prefix_list is not None and entry.port in router_ports:
+                yield Problem(f"{TARGET}: a prefix list on port {entry.port}, which a router colors call listens on through "
+                              "VPC Lattice: its rule would look like one of Lattice's managed prefix list; write the "
+                              "destination's networks as cidr entries, or use another port",
+                              path=("colors", name, "egress", index, "prefix_list"))
+
+
 def check_public_tls_with_listener_tls(topology: Topology) -> Iterator[Problem]:
     """The ALB is the gateway: the gateway listener's own tls and public_tls would both be its HTTPS listener."""
     for path, listener in gateway_listeners(topology):
@@ -35,4 +50,4 @@ def check_public_tls_with_listener_tls(topology: Topology) -> Iterator[Problem]:
                           path=path + ("public_tls",), on_key=True)
 
 
-EGRESS_CAPABILITY_CHECKS = (check_egress_hosts, check_public_tls_with_listener_tls)
+EGRESS_CAPABILITY_CHECKS = (check_egress_hosts, check_prefix_lists_on_router_ports, check_public_tls_with_listener_tls)

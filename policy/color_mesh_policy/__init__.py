@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from . import ecs, execution_roles, iam, load_balancing, mesh, mesh_edges, mesh_kind, network, service_connect_tls, task_roles, tls, workload_groups
+from . import (
+    ecs, execution_roles, iam, lattice_auth, lattice_network, lattice_prefix_lists, lattice_role, lattice_targets,
+    load_balancing, mesh, mesh_edges, mesh_kind, network, service_connect_tls, task_roles, tls, workload_groups,
+)
 
 PACK_NAME = "color-mesh"
 
@@ -21,4 +24,9 @@ def all_policies() -> list:
         *service_connect_tls.policies(),
         *load_balancing.policies(),
         *tls.policies(),
+        *lattice_auth.policies(),
+        *lattice_targets.policies(),
+        *lattice_network.policies(),
+        *lattice_prefix_lists.policies(),
+        *lattice_role.policies(),
     ]

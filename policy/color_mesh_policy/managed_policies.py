@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 
-def _allow(actions: list[str], resource: Any = "*", **extra: Any) -> dict:
+def _allow(actions: Any, resource: Any = "*", **extra: Any) -> dict:
     return {"Effect": "Allow", "Action": actions, "Resource": resource, **extra}
 
 
@@ -49,6 +49,13 @@ REVIEWED: dict[str, list[dict]] = {
                Condition={"StringEquals": {"aws:ResourceTag/AmazonECSManaged": "true"}}),
         _allow(["acm-pca:IssueCertificate"], Condition={"StringEquals": {
             "aws:ResourceTag/AmazonECSManaged": "true", "acm-pca:TemplateArn": "arn:aws:acm-pca:::template/EndEntityCertificate/V1"}}),
+    ],
+    # Version v1 (2024-11-15) from the AWS Managed Policy reference, in full: judged by iam-lattice-infrastructure-role.
+    "AmazonECSInfrastructureRolePolicyForVpcLattice": [
+        _allow(["vpc-lattice:RegisterTargets", "vpc-lattice:DeregisterTargets"], ["arn:aws:vpc-lattice:*:*:targetgroup/*"]),
+        _allow("vpc-lattice:GetTargetGroup", ["arn:aws:vpc-lattice:*:*:targetgroup/*"]),
+        _allow("vpc-lattice:ListTargets", ["arn:aws:vpc-lattice:*:*:targetgroup/*"]),
+        _allow(["ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeInstances"], ["*"]),
     ],
     "AmazonECSTaskExecutionRolePolicy": [_allow(["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
                                                  "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",

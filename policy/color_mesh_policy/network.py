@@ -17,8 +17,9 @@ from .security_group_rules import (
     within_any,
 )
 from .ecs_tasks import ADMIN_PORT_VARIABLE, TASK_DEFINITION, admin_port, containers, envoy_containers, port_mappings, proxy_properties
+from .lattice import Lattice
+from .lattice_prefix_lists import judged_here
 from .stack_index import StackIndex
-from .vpc_lattice_reach import is_lattice_rule
 
 ECS_SERVICE = "aws:ecs/service:Service"
 ENI_ATTACHMENT = "aws:ec2/networkInterfaceSecurityGroupAttachment:NetworkInterfaceSecurityGroupAttachment"
@@ -326,37 +327,34 @@ def _check_admin_port_closed(resources: list[Subject], settings: Settings) -> It
 
 REFERENCES_RESOLVABLE = PolicySpec(
     "sg-rule-peers-resolvable",
-    "Rules name peers the pack can judge: no prefix lists in ingress (unless allowed, or VPC Lattice's into the group "
-    "of tasks registered in this stack's Lattice target group, on its port) and no cross-account group references. "
-    "Egress to a prefix list is judged as egress to anywhere, which it cannot exceed.",
+    "Rules name peers the pack can judge: no prefix lists in ingress (unless allowed, or VPC Lattice's into a Service "
+    "Connect workload, which lattice-prefix-list-rules judges) and no cross-account group references. Egress to a "
+    "prefix list is judged as egress to anywhere, which it cannot exceed.",
     knobs={"allowedPrefixListIds": (STRING_LIST, [])},
 )
 
 
 def _check_references(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
+    allowed = set(settings["allowedPrefixListIds"])
     index = StackIndex(resources)
+    lattice = Lattice(index)
     for subject in index.of_types(RULE_TYPES):
-        for message in _unresolvable_peers(index, subject, set(settings["allowedPrefixListIds"])):
-            yield subject.urn, message
-
-
-def _unresolvable_peers(index: StackIndex, subject: Subject, allowed: set[str]) -> Iterable[str]:
-    for rule in rules_of(subject):
-        rule.needs("peers")
-        egress = rule.needs("direction") and rule.direction == "egress"  # no wider than the same rule to 0.0.0.0/0
-        lattice = not egress and is_lattice_rule(index, rule)  # vpc_lattice_reach: the stack needs exactly it
-        for prefix_list in [] if egress or lattice else rule.prefix_lists:
-            if not is_unknown(prefix_list) and prefix_list not in allowed:
-                yield subject.violation(
-                    f"{rule.describe()} uses prefix list {prefix_list}, whose addresses cannot be checked here",
-                    "use CIDRs or security-group references, or add the prefix list to allowedPrefixListIds after review",
-                )
-        for group in rule.source_groups:
-            if isinstance(group, str) and "/" in group:
-                yield subject.violation(
-                    f"{rule.describe()} references {group} in another account, which cannot be checked",
-                    "reference a security group of this stack",
-                )
+        for rule in rules_of(subject):
+            rule.needs("peers")
+            egress = rule.needs("direction") and rule.direction == "egress"  # no wider than the same rule to 0.0.0.0/0
+            lattice_rule = judged_here(lattice, rule) is not False  # unknown: noted, judged once known
+            for prefix_list in [] if egress or lattice_rule else rule.prefix_lists:
+                if not is_unknown(prefix_list) and prefix_list not in allowed:
+                    yield subject.urn, subject.violation(
+                        f"{rule.describe()} uses prefix list {prefix_list}, whose addresses cannot be checked here",
+                        "use CIDRs or security-group references, or add the prefix list to allowedPrefixListIds after review",
+                    )
+            for group in rule.source_groups:
+                if isinstance(group, str) and "/" in group:
+                    yield subject.urn, subject.violation(
+                        f"{rule.describe()} references {group} in another account, which cannot be checked",
+                        "reference a security group of this stack",
+                    )
 
 
 REFERENCES_IN_STACK = PolicySpec(

@@ -14,13 +14,9 @@ import re
 from typing import Iterable
 
 from . import service_connect
-from .iam import as_list, statements_of, trust_problems
-from .managed_policies import REVIEWED, aws_managed_name
-from .reading import PolicySpec, Settings, Subject, is_unknown, parse_json, stack_policy
+from .infrastructure_roles import infrastructure_role_problems, needed_actions
+from .reading import PolicySpec, Settings, Subject, stack_policy
 from .stack_index import ECS_SERVICE, StackIndex
-from .task_roles import RoleDocuments, role_named
-
-ECS = "ecs.amazonaws.com"
 _SECRETS = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-*]*:(\d{12}|\*)?:secret:ecs-sc!")
 _AUTHORITY = re.compile(r"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority/[^/*?]+$")
 _KEY = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[^/*?]+$")
@@ -47,15 +43,8 @@ def _tag_conditioned(statement: dict) -> bool:
 
 def grant_problems(statement: dict) -> list[str]:
     """What an Allow statement grants beyond Service Connect TLS's needs."""
-    if "NotAction" in statement or "NotResource" in statement:
-        return ["grants with NotAction/NotResource, everything not listed"]
-    problems = []
-    resources = [str(resource) for resource in as_list(statement.get("Resource"))]
-    for action in as_list(statement.get("Action")):
-        service, _, name = str(action).strip().lower().partition(":")
-        if name not in _ACTIONS.get(service, set()):
-            problems.append(f"grants {action}, which Service Connect TLS does not use")
-            continue
+    problems, granted, resources = needed_actions(statement, _ACTIONS, "Service Connect TLS")
+    for action, service in granted:
         pattern = {"secretsmanager": _SECRETS, "acm-pca": _AUTHORITY, "kms": _KEY}[service]
         loose = [resource for resource in resources if not pattern.match(resource)]
         if service == "acm-pca" and loose == ["*"] and _tag_conditioned(statement):
@@ -82,38 +71,10 @@ def _tls_roles(index: StackIndex) -> dict[str, list[Subject]]:
 
 def _check_tls_role(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
     index = StackIndex(resources)
-    for arn, services in sorted(_tls_roles(index).items()):
-        users = ", ".join(sorted({service.label for service in services}))
-        role = role_named(index, arn)
-        if role is None:
-            for service in services:
-                yield service.urn, service.violation(
-                    f"names Service Connect TLS role {arn}, which this stack does not create, so what it grants is unknown",
-                    "create the infrastructure role in this stack")
-            continue
-        yield from _role_problems(index, role, users)
-
-
-def _role_problems(index: StackIndex, role: Subject, users: str) -> Iterable[tuple[str, str]]:
     fix = ("trust only {\"Service\": \"ecs.amazonaws.com\"} with sts:AssumeRole and grant only the Service Connect TLS "
            "actions (AWS's AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity, or the same narrower)")
-    raw = role.props.get("assumeRolePolicy")
-    if not is_unknown(raw):
-        document = parse_json(raw)
-        _, problems = trust_problems(document, ECS)
-        for problem in problems or ([] if statements_of(document) else ["names no statement"]):
-            yield role.urn, role.violation(f"is the Service Connect TLS role of {users} but its trust policy {problem}", fix)
-    carried = RoleDocuments(index, role)
-    for where, document in carried.documents():
-        for statement in statements_of(document):
-            if str(statement.get("Effect", "")).lower() == "allow":
-                for problem in grant_problems(statement):
-                    yield role.urn, role.violation(f"is the Service Connect TLS role of {users} and {where} {problem}", fix)
-    for arn in carried.attached():
-        name = aws_managed_name(arn)
-        if (name is not None and name not in REVIEWED) or (name is None and arn not in carried.customer):
-            yield role.urn, role.violation(
-                f"is the Service Connect TLS role of {users} and attaches {arn}, whose grants the pack cannot read", fix)
+    for arn, services in sorted(_tls_roles(index).items()):
+        yield from infrastructure_role_problems(index, arn, services, "Service Connect TLS role", grant_problems, fix)
 
 
 def policies() -> list:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from .egress_destinations import app_mesh_egress_problem, too_wide
+from .lattice import Lattice
+from .lattice_prefix_lists import judged_here
 from .mesh_edges import DeclaredMesh, Workload, served_ports_by_workload, workload_groups, workload_label
 from .reading import PolicySpec, Settings, Subject, go_fold, stack_policy
 from .service_connect import SERVICE_CONNECT_KIND
 from .security_group_rules import DEFAULT_SECURITY_GROUP, RULE_TYPES, SECURITY_GROUP, Rule, is_public, rules_of
 from .stack_index import ECS_SERVICE, TASK_SET, StackIndex
-from .vpc_lattice_reach import is_lattice_rule
 
 _NOT_MEMBERS = (*RULE_TYPES, "aws:ec2/vpc:Vpc")  # rules are judged below; a VPC names its default group only
 
@@ -41,20 +42,23 @@ def _named_groups(value: Any, under_group_key: bool = False) -> set[str]:
 GROUPS_EXCLUSIVE = PolicySpec(
     "mesh-workload-groups-exclusive",
     "A mesh workload's security group (App Mesh or Service Connect) holds only that workload's ECS tasks, and admits only mesh workloads "
-    "(on declared edges, judged by mesh-edges-declared), the workload's own load balancer or VPC link on the port "
-    "it forwards to, and VPC Lattice's prefix list on the port of the Lattice target group its tasks register in; "
-    "address ranges only into a virtual gateway behind a front without security groups, on that port.",
+    "(on declared edges, judged by mesh-edges-declared) and the workload's own load balancer or VPC link on the port "
+    "it forwards to; address ranges only into a virtual gateway behind a front without security groups, on that port "
+    "(VPC Lattice's prefix list: lattice-prefix-list-rules).",
 )
 
 
 def _check_groups_exclusive(resources: list[Subject], settings: Settings) -> Iterable[tuple[str, str]]:
     index = StackIndex(resources)
     owners = workload_groups(index)
+    lattice = Lattice(index)
     yield from _members(index, owners)
     for subject in index.of_types(RULE_TYPES):
         for rule in rules_of(subject):
             if not rule.needs("direction", "group", "peers") or rule.direction != "ingress" or not isinstance(rule.group_id, str) or rule.group_id not in owners:
                 continue
+            if judged_here(lattice, rule) is True:
+                continue  # Lattice's prefix list: lattice-prefix-list-rules
             yield from _foreign_ingress(index, owners, subject, rule)
 
 
@@ -111,7 +115,7 @@ def _foreign_ingress(index: StackIndex, owners: dict[str, set[Workload]], subjec
                 f"{rule.describe()} admits the load balancer group {source} into {workloads} on something other than the "
                 f"port it forwards to ({', '.join(str(port) for _, port in sorted(ports))})", "admit the load balancer on the target port only")
     ranges = [value for value in [*rule.cidrs, *rule.prefix_lists] if isinstance(value, str)]
-    if ranges and not is_lattice_rule(index, rule):  # VPC Lattice reaching its registered targets (vpc_lattice_reach)
+    if ranges:
         problem = _range_problem(index, owners[target], fronts, rule)
         if problem:
             yield subject.urn, subject.violation(
@@ -142,9 +146,9 @@ def _range_problem(index: StackIndex, workloads: set[Workload], fronts: list, ru
 WORKLOAD_EGRESS = PolicySpec(
     "mesh-workload-egress",
     "Service Connect has no egress filter, so a Service Connect workload's security group lets traffic out only to other "
-    "Service Connect workloads' groups on a port they serve, to VPC Lattice's prefix list on a port its VPC association "
-    "admits the workload on, on tcp 443 (AWS APIs, image pulls) to any address or prefix list, and on one other tcp "
-    "port to a destination outside the mesh: a network no wider than /8 (IPv4) or /32 (IPv6), or a prefix list. An App "
+    "Service Connect workloads' groups on a port they serve, on tcp 443 (AWS APIs, image pulls) to any address or "
+    "prefix list, and on one other tcp port to a destination outside the mesh: a network no wider than /8 (IPv4) or "
+    "/32 (IPv6), or a prefix list (VPC Lattice's prefix list on a router port: lattice-prefix-list-rules). An App "
     "Mesh workload's group lets address ranges out on a port other than tcp 443 only on one tcp port of an external "
     "host its node calls through Envoy, or to a network its proxy lets bypass Envoy.",
 )
@@ -156,6 +160,7 @@ def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iter
     owners = workload_groups(index)
     served = served_ports_by_workload(index)
     declared = DeclaredMesh(index)
+    lattice = Lattice(index)
     for subject in index.of_types(RULE_TYPES):
         for rule in rules_of(subject):
             if not rule.needs("direction", "group") or rule.direction != "egress" or not isinstance(rule.group_id, str):
@@ -164,9 +169,9 @@ def _check_workload_egress(resources: list[Subject], settings: Settings) -> Iter
             if app_mesh and rule.needs("peers", "protocol", "ports"):
                 yield from _app_mesh_egress(subject, rule, index, declared, app_mesh)
             callers = [workload for workload in owners.get(rule.group_id, ()) if workload[1] == SERVICE_CONNECT_KIND]
-            if not callers or not rule.needs("peers", "protocol", "ports"):
-                continue
-            problem = None if is_lattice_rule(index, rule) else _egress_problem(rule, owners, served)
+            if not callers or not rule.needs("peers", "protocol", "ports") or judged_here(lattice, rule) is True:
+                continue  # (Lattice's prefix list: lattice-prefix-list-rules)
+            problem = _egress_problem(rule, owners, served)
             if problem:
                 yield subject.urn, subject.violation(
                     f"{rule.describe()} lets {', '.join(map(_name, sorted(callers)))} send {problem}; Service Connect has no "

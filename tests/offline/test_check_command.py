@@ -15,6 +15,9 @@ from mesh_components.offline.policy_runner import PolicyPackError, PolicyPackPro
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM_MISSING = importlib.util.find_spec("mesh_components.program") is None
 
+SERVICE_CONNECT = {"mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role"}  # (#12)
+LATTICE = {"lattice-service-auth", "lattice-auth-policy-shape", "lattice-target-groups-mesh-only", "lattice-service-network", "lattice-prefix-list-rules",
+           "iam-lattice-infrastructure-role"}  # routers on Service Connect (#13)
 MANDATORY = {
     "mesh-egress-drop-all", "mesh-edges-declared", "sg-no-all-protocols", "sg-port-range-limit", "sg-no-public-ingress",
     "sg-public-ingress-listener-ports", "sg-no-self-all-traffic", "sg-no-default-security-group",
@@ -27,6 +30,7 @@ MANDATORY = {
     "lb-internet-facing-only-gateway", "mesh-tls-required",  # the last is inert until configured with required: true
     "mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role",  # Service Connect (#12)
     "iam-execution-role-secrets",  # workloads' secrets (#14)
+    *LATTICE,
 }
 ADVISORY = {
     "mesh-access-logs", "mesh-listener-health-checks", "mesh-route-retry-policy", "mesh-listener-tls", "logs-retention-set",
@@ -45,10 +49,8 @@ def test_pack_reports_every_policy_with_its_default_level_and_config_defaults(po
         "mesh-edges-declared", "sg-no-public-ingress", "sg-no-default-security-group-rules", "sg-rule-peers-in-stack",
         "lb-internet-facing-only-gateway", "envoy-admin-port-closed", "mesh-workload-groups-exclusive",
         "lb-reaches-gateway-envoy-listener", "iam-mesh-task-roles", "ecs-app-ports-cover-listeners",
-        "mesh-one-kind", "mesh-workload-egress", "lb-reaches-served-port", "iam-service-connect-tls-role",
-        "iam-execution-role-secrets",
-        "sg-rule-peers-resolvable",
-        "ecs-proxy-egress-ignored",
+        *SERVICE_CONNECT, *LATTICE - {"lattice-auth-policy-shape"}, "sg-rule-peers-resolvable",  # the last reads whether a prefix list is Lattice's
+        "iam-execution-role-secrets", "ecs-proxy-egress-ignored",
     }
 
 
@@ -155,3 +157,19 @@ def test_fix_hints_for_mandatory_policies_name_stack_and_topology_keys():
         "set `colors.red.tls (mode STRICT) and backend_tls (enforce: true)` in t.yaml")
     assert "`color-mesh:publicCidrs` in Pulumi.prod.yaml" in hint("sg-no-public-ingress")
     assert hint("iam-no-wildcard-allow") is None  # nothing of ours: the pack's own hint stands
+    assert hint("mesh-one-kind") == "set `color-mesh:target: app-mesh | service-connect` in Pulumi.prod.yaml"
+    router = RecordedResource(urn="u", type="aws:vpclattice/service:Service", name="s", custom=True, parent="", dependencies=(),
+                              property_dependencies={}, inputs={}, checked_inputs={"customDomainName": "router.colors.local"},
+                              outputs={})
+    assert hint("lattice-service-auth", router).startswith("set or remove `routers.router.auth: iam` in t.yaml")
+
+
+def test_every_policy_of_the_pack_has_a_hint_entry(policy_pack_process):
+    """A new policy gets a hint, or PACK_FIX on purpose; the Service Connect and Lattice ones each name a key."""
+    from mesh_components.commands.policy_hints import POLICIES, fix_hint
+    from mesh_components.offline.policy_runner import Verdict
+
+    assert POLICIES == {policy.name for policy in policy_pack_process.info}
+    for policy in SERVICE_CONNECT | LATTICE:
+        hint = fix_hint(Verdict("u", policy, "mandatory", "m", "stack"), None, "t.yaml", "prod")
+        assert hint and ("t.yaml" in hint or "Pulumi.prod.yaml" in hint), policy

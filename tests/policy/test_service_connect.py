@@ -602,6 +602,7 @@ def test_a_workload_whose_containers_are_unknown_at_preview_is_noted_not_judged(
 # --- VPC Lattice's prefix list: accepted exactly where the stack's Lattice resources call for it ---------------
 
 RESOLVABLE = "sg-rule-peers-resolvable"
+PREFIX_LISTS = "lattice-prefix-list-rules"  # judges Lattice's prefix list in a stack using Lattice (the others leave it)
 
 
 def with_lattice(extra):
@@ -632,7 +633,7 @@ def _prefix_list_into(name: str, port: int = PORT, **peers):
 )
 def test_lattice_prefix_list_ingress_beyond_the_registered_targets_is_refused(judge, extra):
     verdicts = judge(with_lattice(extra))
-    assert names(verdicts, EXCLUSIVE) == {"in"} and names(verdicts, RESOLVABLE) == {"in"}
+    assert names(verdicts, PREFIX_LISTS) == {"in"} and names(verdicts, EXCLUSIVE) == names(verdicts, RESOLVABLE) == set()
 
 
 def _prefix_list_out_of(name: str, port: int = PORT):
@@ -642,22 +643,23 @@ def _prefix_list_out_of(name: str, port: int = PORT):
     return extra
 
 
-@pytest.mark.parametrize(
-    "extra",
-    [
-        pytest.param(_prefix_list_out_of("blue"), id="a workload the VPC association does not admit"),
-        pytest.param(_prefix_list_out_of("red", 9090), id="the caller on a port no Lattice listener uses"),
-    ],
-)
-def test_lattice_prefix_list_egress_beyond_the_admitted_callers_is_refused(judge, extra):
-    assert names(judge(with_lattice(extra)), EGRESS) == {"out"}
+def test_lattice_prefix_list_egress_beyond_the_admitted_callers_is_refused(judge):
+    verdicts = judge(with_lattice(_prefix_list_out_of("blue")))  # a router port the VPC association does not admit blue on
+    assert names(verdicts, PREFIX_LISTS) == {"out"} and names(verdicts, EGRESS) == set()
 
 
-def test_without_lattice_resources_the_same_prefix_list_rules_are_refused(judge):
-    """The rules of with_lattice pass only because the stack's Lattice resources call for them."""
+def test_a_prefix_list_on_a_port_no_lattice_listener_uses_is_a_destination_outside_the_mesh(judge):
+    """What a color's `egress: [{prefix_list: ..., port: ...}]` generates: mesh-workload-egress's to judge (one tcp port)."""
+    verdicts = judge(with_lattice(_prefix_list_out_of("red", 9090)))
+    assert names(verdicts, PREFIX_LISTS) == names(verdicts, EGRESS) == set()
+
+
+def test_without_lattice_resources_the_same_prefix_list_ingress_is_refused(judge):
+    """The ingress of with_lattice passes only because the stack's Lattice resources call for it; the egress is then
+    a destination outside the mesh on one tcp port (a color's egress), which mesh-workload-egress accepts."""
     def program():
         mesh = build_service_connect()
         _prefix_list_out_of("red")(mesh)
         _prefix_list_into("green")(mesh)
     verdicts = judge(program)
-    assert names(verdicts, EGRESS) == {"out"} and names(verdicts, EXCLUSIVE) == {"in"} and names(verdicts, RESOLVABLE) == {"in"}
+    assert names(verdicts, EGRESS) == set() and names(verdicts, EXCLUSIVE) == {"in"} and names(verdicts, RESOLVABLE) == {"in"}

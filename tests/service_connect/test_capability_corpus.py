@@ -20,6 +20,9 @@ from mesh_components.topology.yaml_source import read_yaml
 BROKEN = Path(__file__).parent / "broken"
 
 EXPECTED = {
+    'egress_prefix_list_on_router_port.yaml': [
+        "7:23: colors.red.egress[0].prefix_list: service-connect: a prefix list on port 80, which a router colors call listens on through VPC Lattice: its rule would look like one of Lattice's managed prefix list; write the destination's networks as cidr entries, or use another port",
+    ],
     'alb_rules_quota.yaml': [
         '5:3: warning: gateway.routes: service-connect: the ALB needs 101 listener rules, and AWS allows 100 per Application Load Balancer by default; raise that quota (Service Quotas, Elastic Load Balancing) before deploying, or route fewer services through the gateway',
     ],
