@@ -31,6 +31,7 @@ REVIEWED: dict[str, Optional[str]] = {
     "AWSCloudMapFullAccess": "every Cloud Map action (servicediscovery:*)",
     "AWSAppMeshReadOnly": None,
     "AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity": None,
+    "AmazonECSInfrastructureRolePolicyForVpcLattice": None,
     "AmazonECSTaskExecutionRolePolicy": None,
     "AWSXRayDaemonWriteAccess": None,
     "CloudWatchAgentServerPolicy": None,
