@@ -39,12 +39,9 @@ def test_same_seed_same_topology_other_seed_other_topology():
     assert generate_topology(100, 7) != generate_topology(100, 8)
 
 
-def test_the_variant_without_router_calls_keeps_the_size_of_everything():
-    calling, not_calling = generate_topology(100, 7), generate_topology(100, 7, colors_call_routers=False)
-    assert calling["routers"].keys() == not_calling["routers"].keys()
-    assert calling["colors"].keys() == not_calling["colors"].keys()
-    assert len(calling["gateway"]["routes"]) == len(not_calling["gateway"]["routes"])
-    assert any(set(color["backends"]) & calling["routers"].keys() for color in calling["colors"].values())
+def test_some_colors_call_routers():
+    topology = generate_topology(100, 7)
+    assert any(set(color["backends"]) & topology["routers"].keys() for color in topology["colors"].values())
 
 
 def test_too_small_a_mesh_is_refused():
