@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 import pulumi
 import pulumi_aws as aws
@@ -20,7 +20,8 @@ from .iam_policy import ECS_TASKS_TRUST, policy_document
 @dataclass(frozen=True)
 class TaskRoleArgs:
     role_name: str
-    statements: pulumi.Input[list[dict]]  # [] (a plain empty list): the role gets no inline policy
+    # [] (a plain empty list): the role gets no inline policy. Plain values inside the list, or the Output of them.
+    statements: Union[pulumi.Output[list[dict]], list[dict]]
     policy_key: str  # the inline policy's resource name suffix, e.g. "envoy" for the App Mesh target's
     app_statements: tuple[dict, ...] = ()  # the application's own, as an inline policy "app"
     managed_policy_arns: tuple[str, ...] = ()  # attached to this role alone
@@ -48,9 +49,7 @@ class TaskRole(MeshComponent):
         self.role = aws.iam.Role(f"{name}-role", name=args.role_name, assume_role_policy=ECS_TASKS_TRUST,
                                  opts=self.child())
         if args.statements != []:  # IAM refuses a policy without statements; no permission needs no policy
-            aws.iam.RolePolicy(f"{name}-{args.policy_key}", role=self.role.id,
-                               policy=pulumi.Output.from_input(args.statements).apply(
-                                   lambda statements: json.dumps(policy_document(*statements))),
+            aws.iam.RolePolicy(f"{name}-{args.policy_key}", role=self.role.id, policy=_policy_json(args.statements),
                                opts=self.child())
         if args.app_statements:
             aws.iam.RolePolicy(f"{name}-app", role=self.role.id,
@@ -60,3 +59,11 @@ class TaskRole(MeshComponent):
                                          policy_arn=policy_arn, opts=self.child())
         self.arn = self.role.arn
         self.register_outputs({"arn": self.arn})
+
+
+def _policy_json(statements: Union[pulumi.Output[list[dict]], list[dict]]) -> pulumi.Input[str]:
+    """One apply, not `Output.from_input`, which would lift every statement and its lists into Outputs of their
+    own (an `Output.all` and event-loop tasks each) only to find plain values."""
+    if isinstance(statements, pulumi.Output):
+        return statements.apply(lambda resolved: json.dumps(policy_document(*resolved)))
+    return json.dumps(policy_document(*statements))
