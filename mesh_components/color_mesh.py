@@ -72,7 +72,7 @@ class ColorMesh(MeshComponent):
                                      opts=self.child())
         security_groups = SecurityGroups(f"{name}-security-groups", SecurityGroupsArgs(
             graph, network.vpc_id, settings.public_cidrs, target_type.load_balancer_targets(graph.topology),
-            target_type.prefix_list_access(graph.topology)), opts=self.child())
+            target_type.prefix_list_access(graph.topology), target_type.LEGACY_RULE_NAMES), opts=self.child())
         ecs = EcsCluster(f"{name}-ecs", EcsClusterArgs(
             cluster_name=physical_names.cluster_name(mesh, stack), container_insights=settings.container_insights,
             log_group_name=physical_names.log_group_name(mesh, stack), log_retention_days=settings.log_retention_days,

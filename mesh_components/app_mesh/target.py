@@ -31,6 +31,7 @@ class AppMeshTarget:
     """Builds under `parent` (the ColorMesh component), so its resources' URNs are the ones they always had."""
 
     SERVICE_CONNECT = False  # Cloud Map services of its own (Envoy resolves them), no Service Connect namespace
+    LEGACY_RULE_NAMES = True  # its stacks were deployed before rules had keyed names: they keep those URNs (aliases)
 
     @staticmethod
     def load_balancer_targets(topology: Topology) -> None:

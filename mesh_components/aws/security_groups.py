@@ -167,6 +167,9 @@ class SecurityGroupsArgs:
     public_cidrs: list[str]  # admitted into the load balancer, on the gateway's ports only
     load_balancer_targets: Optional[tuple[tuple[str, int], ...]] = None  # see rule_specs
     prefix_list_access: Optional[PrefixListAccess] = None  # see rule_specs
+    # Rules keep the URNs releases before keyed names gave them (aliases): for targets whose stacks were deployed
+    # then. Each alias costs the engine and the SDK work, so a target that never had those names passes False.
+    legacy_rule_names: bool = True
 
 
 class SecurityGroups(MeshComponent):
@@ -189,7 +192,8 @@ class SecurityGroups(MeshComponent):
                        for key in keys}
         self.prefix_list_id = self._prefix_list_id(access) if access is not None else None
         rules = rule_specs(graph, public_cidrs, args.load_balancer_targets, access)
-        old_names = physical_names.legacy_aliases([(rule.resource_name(name), rule.legacy_name(name)) for rule in rules])
+        old_names = physical_names.legacy_aliases([(rule.resource_name(name), rule.legacy_name(name)) for rule in rules]
+                                                  ) if args.legacy_rule_names else {}
         for rule in rules:
             self._rule(rule.resource_name(name), rule, old_names.get(rule.resource_name(name)))
         self.register_outputs({key: group.id for key, group in self.groups.items()})

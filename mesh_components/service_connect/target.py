@@ -50,6 +50,7 @@ LATTICE_GROUP = "vpc-lattice"  # the security group of the service network's VPC
 
 class ServiceConnectTarget:
     SERVICE_CONNECT = True  # the foundation: the namespace as the cluster's default, no Cloud Map services of its own
+    LEGACY_RULE_NAMES = False  # born with keyed rule names: no earlier URNs to keep
 
     @staticmethod
     def images(topology: Topology, settings: StackSettings) -> list[str]:

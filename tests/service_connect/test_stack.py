@@ -193,3 +193,9 @@ def test_the_shipped_sc_stack_is_the_reference_mesh_and_checks_clean():
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 mandatory violation(s)" in result.stdout
+
+
+def test_no_resource_carries_an_alias_from_names_this_target_never_had(recording):
+    """Keyed rule names came before service-connect: its stacks have no earlier URNs to keep (aliases cost the SDK)."""
+    rules = [resource for resource in recording.resources if resource.type.startswith("aws:vpc/securityGroup")]
+    assert rules and [rule.urn for rule in rules if rule.aliases] == []  # (pulumi-aws's own aws:lb type aliases aside)
