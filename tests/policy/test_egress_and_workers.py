@@ -4,6 +4,7 @@ app-mesh, tests/service_connect/fixtures for service-connect, which every app-me
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import pulumi_aws as aws
@@ -116,6 +117,22 @@ def test_the_nlb_terminates_tls_on_the_public_port_and_forwards_tcp_to_the_gatew
     assert {rule.from_port for rule in rules_of(app_mesh, "load-balancer") if rule.direction == "ingress"} == {443}
     assert {(rule.peer, rule.from_port) for rule in rules_of(app_mesh, "load-balancer")
             if rule.direction == "egress"} == {("gateway", 80)}
+
+
+DB_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:colors/db-AbCdEf"
+
+
+def test_red_reads_its_secret_through_ecs_and_writes_reports_with_its_own_role(app_mesh):
+    red = next(container for container in app_mesh.containers("red") if container["name"] == "red")
+    assert red["secrets"] == [{"name": "DB_PASSWORD", "valueFrom": DB_SECRET}]
+    assert "DB_PASSWORD" not in {variable["name"] for variable in red["environment"]}
+    policies = {policy.name: json.loads(policy.outputs["policy"]) for policy in app_mesh.of_type("aws:iam/rolePolicy:RolePolicy")}
+    execution = next(document for name, document in policies.items() if name.endswith("-ecs-execution-policy"))
+    secret_statements = [statement for statement in execution["Statement"] if "secretsmanager:GetSecretValue" in statement["Action"]]
+    assert [statement["Resource"] for statement in secret_statements] == [[DB_SECRET, f"{DB_SECRET}-??????"]]
+    apps = {name: document for name, document in policies.items() if name.endswith("-task-app")}
+    assert list(apps) == ["color-mesh-red-task-app"] and apps["color-mesh-red-task-app"]["Statement"] == [
+        {"Sid": "App0", "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": ["arn:aws:s3:::color-reports/*"]}]
 
 
 def test_the_pack_accepts_the_app_mesh_stack(policy_pack, app_mesh_recording):
