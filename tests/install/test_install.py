@@ -122,8 +122,8 @@ def test_readme_walks_a_newcomer_through_install_and_the_pulumi_steps():
     start = readme.index("## Getting started")
     guide = readme[start:readme.index("\n## ", start + 1)]
     for step in ("Python 3.10 or later", "pulumi install", "policy/venv/bin/pip install -r policy/requirements.txt",
-                 "./color-mesh", "pulumi login", "pulumi stack init dev", "upsert: true", "AWS_PROFILE",
-                 "aws:region", "AWS_ROLE_ARN", "pulumi preview --stack dev --policy-pack policy",
+                 "./color-mesh", "pulumi login", "pulumi stack init sc", "upsert: true", "AWS_PROFILE",
+                 "aws:region", "AWS_ROLE_ARN", "pulumi preview --stack sc --policy-pack policy",
                  "Pulumi.staging.yaml", "pulumi stack init staging"):
         assert step in guide, step
     first, second = readme.splitlines()[2:4]  # the first commands a newcomer sees: set up and test, then deploy

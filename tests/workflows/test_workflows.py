@@ -48,10 +48,10 @@ def test_pull_request_workflow_runs_the_checks():
     assert "pull_request" in workflow["on"]
     assert workflow["permissions"]["pull-requests"] == "write"
     commands = "\n".join(step.get("run", "") for step in steps(workflow))
-    for command in ("pip install -r requirements-dev.txt", "bash .ci/run", "python -m mesh_components validate",
+    for command in ("pip install -r requirements-dev.txt", "bash .ci/run", 'python -m mesh_components validate --stack "$STACK"',
                     'python -m mesh_components check --stack "$STACK"', ".github/scripts/review-comment.sh"):
         assert command in commands
-    assert workflow["env"]["STACK"] == "dev"
+    assert workflow["env"]["STACK"] == "sc"  # the service-connect stack: what AWS can deploy today
 
 
 def test_preview_runs_with_the_policy_pack_only_with_credentials():
@@ -101,11 +101,11 @@ def test_review_comment_is_updated_not_duplicated():
     assert post["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
 
 
-def test_push_to_main_deploys_dev_with_the_policy_pack():
+def test_push_to_main_deploys_sc_with_the_policy_pack():
     workflow = load("deploy.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
     step = pulumi_step(workflow)
-    assert (step["with"]["command"], step["with"]["stack-name"], step["with"]["policyPacks"]) == ("up", "dev", "policy")
+    assert (step["with"]["command"], step["with"]["stack-name"], step["with"]["policyPacks"]) == ("up", "sc", "policy")
 
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
