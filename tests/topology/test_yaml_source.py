@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from mesh_components.topology import yaml_source
 from mesh_components.topology.errors import TopologyError
@@ -10,6 +13,17 @@ from mesh_components.topology.loader import load_topology, parse_topology
 from mesh_components.topology.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, parse_yaml, read_yaml
 
 VALID = b"mesh: {name: m, namespace: colors.local}\ncolors:\n  red: {image: app}\n"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pyyaml"])
+def composer(request, monkeypatch):
+    """Every test here runs with libyaml's composer (where PyYAML has it) and with PyYAML's alone."""
+    if request.param == "pyyaml":
+        monkeypatch.setattr(yaml_source, "_FAST_COMPOSER", None)
+    elif yaml_source._FAST_COMPOSER is None:
+        pytest.skip("this PyYAML is built without libyaml")
+    return request.param
 
 
 def problem_lines(raw: bytes) -> list[str]:
@@ -152,3 +166,50 @@ def test_yaml_1_1_readings_that_differ_from_the_text_are_refused_wherever_they_a
 def test_quoted_they_stay_text():
     topology = parse_topology(VALID.replace(b"{image: app}", b"{image: app, env: {V: '010', W: \"yes\"}}")).topology
     assert topology.colors["red"].env == {"V": "010", "W": "yes"}
+
+
+def _tree(node):
+    """A composed node as plain data: tag, where it starts, and its value or children."""
+    where = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.MappingNode):
+        return node.tag, where, [(_tree(key), _tree(value)) for key, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return node.tag, where, [_tree(child) for child in node.value]
+    return node.tag, where, node.value
+
+
+def test_libyaml_and_pyyaml_compose_the_same_tree(composer, tmp_path):
+    if composer == "pyyaml":
+        pytest.skip("compares the two composers once")
+    from bench.topologies import generate_topology, write_topology
+
+    texts = [
+        (REPO / "config" / "topology.yaml").read_text(),
+        write_topology(generate_topology(40, 3), tmp_path / "bench.yaml").read_text(),
+        "mesh: {name: \"m\u00e9sh\", namespace: colors.local}  # caf\u00e9 \u2603\ncolors:\n  r\u00f8d: {image: '\u00fc', port: 80}\n"
+        "  blue: &b\n    image: |\n      two\n      lines\n    env: {A: 'x', B: yes, C: 010, D: ~, E: 2024-01-02}\n  green: *b\n",
+    ]
+    for text in texts:
+        assert _tree(yaml_source._compose(text, "t.yaml")) == _tree(yaml_source._compose_bounded(text, "t.yaml"))
+
+
+def test_a_plain_topology_is_composed_by_libyaml(composer, monkeypatch):
+    if composer == "pyyaml":
+        pytest.skip("about the libyaml path")
+
+    def not_expected(text, file):
+        raise AssertionError("composed by PyYAML")
+
+    monkeypatch.setattr(yaml_source, "_compose_bounded", not_expected)
+    assert "blue" in read_yaml(REPO / "config" / "topology.yaml").data["colors"]
+
+
+def test_a_syntax_error_is_told_in_pyyaml_words():
+    assert problem_lines(b"mesh:\n  name: a: b\n") == [
+        "t.yaml:2:10: invalid YAML: mapping values are not allowed here; check indentation and quoting here"
+    ]
+
+
+def test_an_alias_inside_its_own_anchor_is_refused():
+    lines = problem_lines(b"mesh: {name: m, namespace: colors.local}\ncolors: &c {red: *c}\n")
+    assert lines == [f"t.yaml:2:9: nested deeper than {MAX_DEPTH} levels (is an alias used inside its own anchor?)"]
