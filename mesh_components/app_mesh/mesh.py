@@ -18,7 +18,7 @@ import pulumi_aws as aws
 
 from ..aws import physical_names
 from ..topology.graph import ExternalHost, MeshGraph
-from ..aws.component import MeshComponent, renamed_from
+from ..aws.component import MeshComponent
 from .virtual_gateway import gateway_route_spec, virtual_gateway_spec
 from .virtual_node import external_node_spec, virtual_node_spec
 from .virtual_router import route_spec, virtual_router_spec
@@ -78,7 +78,7 @@ class AppMesh(MeshComponent):
             aws.appmesh.Route(resource_name, name=route_name, mesh_name=self.mesh_name,
                               virtual_router_name=virtual_router.name,
                               spec=route_spec(graph, router, route, priorities[route_name], node_names),
-                              opts=self.child(**renamed_from(self._route_aliases.get(resource_name))))
+                              opts=self.child(**self.renamed_from(aws.appmesh.Route, self._route_aliases.get(resource_name))))
         return virtual_router
 
     def _virtual_service(self, name: str, graph: MeshGraph, service: str,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 import pulumi
 
 from ..aws import physical_names
-from ..aws.component import MeshComponent, renamed_from
+from ..aws.component import MeshComponent
 from ..aws.ecs_workload import EcsWorkload, EcsWorkloadArgs, LoadBalancerTarget, WorkloadSpec
 from ..aws.load_balancer import LoadBalancer, LoadBalancerArgs, NlbListener
 from ..aws.task_role import TaskRoleArgs, application_grants
@@ -138,7 +138,7 @@ class AppMeshTarget:
     def _workload(self, name: str, spec: WorkloadSpec, old_name: Optional[str] = None) -> EcsWorkload:
         args = EcsWorkloadArgs(spec, self.foundation.ecs.cluster.arn, self.foundation.ecs.execution_role.arn,
                                self.foundation.network.private_subnet_ids)
-        return EcsWorkload(name, args, opts=self.parent.child(**renamed_from(old_name)))
+        return EcsWorkload(name, args, opts=self.parent.child(**self.parent.renamed_from(EcsWorkload, old_name)))
 
     def _physical_name(self, derive, workload: str) -> str:
         return derive(self.graph.topology.mesh.name, self.stack, workload)

@@ -21,7 +21,7 @@ from typing import Callable, Optional
 import pulumi
 import pulumi_aws as aws
 
-from .component import MeshComponent, renamed_from
+from .component import MeshComponent
 
 TARGET_PROTOCOL = "TCP"
 TARGET_TYPE = "ip"
@@ -80,7 +80,7 @@ class LoadBalancer(MeshComponent):
                 vpc_id=vpc_id, deregistration_delay=30,
                 health_check=aws.lb.TargetGroupHealthCheckArgs(protocol="TCP", port="traffic-port", interval=10,
                                                               healthy_threshold=3, unhealthy_threshold=3),
-                opts=self.child(**renamed_from(f"{name}-targets" if first else None)))
+                opts=self.child(**self.renamed_from(aws.lb.TargetGroup, f"{name}-targets" if first else None)))
             tls = listener.certificate_arn is not None
             self.listeners[port] = aws.lb.Listener(
                 f"{name}-listener-{port}", load_balancer_arn=self.load_balancer.arn, port=listener.public_port,
@@ -88,7 +88,7 @@ class LoadBalancer(MeshComponent):
                 ssl_policy=TLS_POLICY if tls else None, alpn_policy=ALPN_POLICY[listener.protocol] if tls else None,
                 default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward",
                                                                  target_group_arn=self.target_groups[port].arn)],
-                opts=self.child(**renamed_from(f"{name}-listener" if first else None)))
+                opts=self.child(**self.renamed_from(aws.lb.Listener, f"{name}-listener" if first else None)))
         first_listener = args.listeners[0]
         scheme, default_port = ("https", 443) if first_listener.certificate_arn else ("http", 80)
         url_port = first_listener.public_port

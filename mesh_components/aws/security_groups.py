@@ -22,7 +22,7 @@ import pulumi_aws as aws
 
 from . import physical_names
 from ..topology.graph import CallEdge, MeshGraph, Workload
-from .component import MeshComponent, renamed_from
+from .component import MeshComponent
 
 LOAD_BALANCER_GROUP = "load-balancer"
 HTTPS_PORT = 443
@@ -216,7 +216,7 @@ class SecurityGroups(MeshComponent):
         resource = aws.vpc.SecurityGroupIngressRule if rule.direction == "ingress" else aws.vpc.SecurityGroupEgressRule
         resource(resource_name, security_group_id=self.groups[rule.group].id, ip_protocol="tcp",
                  from_port=rule.port, to_port=rule.port, description=rule.description,
-                 opts=self.child(**renamed_from(old_name)), **peer)
+                 opts=self.child(**self.renamed_from(resource, old_name)), **peer)
 
 
 def _peer_args(rule: RuleSpec, groups: dict[str, aws.ec2.SecurityGroup],

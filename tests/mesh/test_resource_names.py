@@ -132,3 +132,28 @@ def test_every_derived_string_fits_its_aws_limit_with_the_longest_names(tmp_path
         if resource.type == "aws:ec2/securityGroup:SecurityGroup":
             assert len(resource.inputs["tags"]["Name"]) <= 256
     assert checked == set(LIMITS)
+
+
+def test_full_urn_aliases_resolve_as_the_name_aliases_they_stand_for(monkeypatch):
+    """Renamed children get their former URN written out (cheaper for the SDK than `Alias(name=...)`); the
+    engine must see the very same former URNs either way, including those children inherit."""
+    from mesh_components.aws import component
+
+    sent: list[object] = []
+    renamed_from = component.MeshComponent.renamed_from
+
+    def spying(self, child_class, old_name):
+        options = renamed_from(self, child_class, old_name)
+        sent.extend(options.get("aliases", ()))
+        return options
+
+    monkeypatch.setattr(component.MeshComponent, "renamed_from", spying)
+    with_urns = {resource.urn: resource.aliases for resource in run_stack("dev").resources}
+    assert sent and all(isinstance(alias, str) and alias.startswith("urn:pulumi:dev::") for alias in sent)
+
+    sent.clear()
+    monkeypatch.setattr(component, "_qualified_type", lambda type_token, parent: None)  # chains unknown: Alias(name=)
+    with_names = {resource.urn: resource.aliases for resource in run_stack("dev").resources}
+    assert sent and all(not isinstance(alias, str) for alias in sent)
+    assert with_urns == with_names
+    assert sum(bool(aliases) for aliases in with_urns.values()) > len(sent)  # some only inherit theirs
