@@ -179,7 +179,20 @@ def _compose(text: str, file: str) -> Node | None:
 
 
 def _fast_composer() -> type | None:
-    return getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
+    """libyaml's loader, when PyYAML is built with it and it bounds nesting itself (libyaml 0.2.6 stops at
+    1000 levels); the libyaml 0.2.5 of older PyYAML wheels recursed without limit, and a file of `[` crashed
+    the process. Nesting twice that deep must be refused, or the fast path stays off."""
+    loader = getattr(yaml, "CSafeLoader", None) if yaml.__with_libyaml__ else None
+    if loader is None:
+        return None
+    try:
+        loader("[" * _NESTING_PROBE + "]" * _NESTING_PROBE).get_single_node()
+    except yaml.YAMLError:
+        return loader
+    return None
+
+
+_NESTING_PROBE = 2000  # deep enough to pass libyaml's limit, shallow enough not to hurt one without it
 
 
 _FAST_COMPOSER = _fast_composer()

@@ -213,3 +213,16 @@ def test_a_syntax_error_is_told_in_pyyaml_words():
 def test_an_alias_inside_its_own_anchor_is_refused():
     lines = problem_lines(b"mesh: {name: m, namespace: colors.local}\ncolors: &c {red: *c}\n")
     assert lines == [f"t.yaml:2:9: nested deeper than {MAX_DEPTH} levels (is an alias used inside its own anchor?)"]
+
+
+def test_libyaml_that_does_not_bound_nesting_is_not_used(composer, monkeypatch):
+    if composer == "pyyaml":
+        pytest.skip("about choosing libyaml")
+    assert yaml_source._fast_composer() is yaml.CSafeLoader
+
+    class Unbounded(yaml.CSafeLoader):
+        def get_single_node(self):
+            return yaml.ScalarNode("tag:yaml.org,2002:str", "composed at any depth")
+
+    monkeypatch.setattr(yaml, "CSafeLoader", Unbounded)
+    assert yaml_source._fast_composer() is None
